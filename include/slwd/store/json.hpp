@@ -1,0 +1,18 @@
+#pragma once
+// The JSON shapes of SPEC §2 (`dlq list --json`, `quarantine list --json`), shared by the CLI and
+// the admin port so both print the same thing.
+#include <string>
+#include <vector>
+
+#include "slwd/store/store.hpp"
+
+namespace slwd::store {
+
+// [{"id","delivery_id","handler","event_type","attempts","last_error","dead_at"}]
+std::string dead_letters_json(const std::vector<DeadLetter>& dead);
+// [{"id","delivery_id","endpoint","reason","received_at","body" | "body_base64"}]
+std::string quarantine_json(const std::vector<QuarantineEntry>& entries);
+// ISO-8601 UTC with milliseconds: 2026-11-27T08:18:50.123Z
+std::string iso8601_ms(std::int64_t ms_since_epoch);
+
+}  // namespace slwd::store
