@@ -1,0 +1,68 @@
+#pragma once
+// Turns outbox entries into handler calls (DESIGN §1): one lane per handler on a pool of
+// `delivery.workers` threads. A lane claims due work from the store, hands it to its handler and
+// reports each outcome back; a lane is served by one worker at a time, so a slow or failing
+// handler ties up at most one worker and never another handler's queue.
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "slwd/config/config.hpp"
+#include "slwd/handlers/handler.hpp"
+#include "slwd/store/store.hpp"
+
+namespace slwd::delivery {
+
+class Dispatcher {
+ public:
+  Dispatcher(store::Store& store, std::shared_ptr<const config::Config> config,
+             store::NowMs now = store::system_now_ms);
+  ~Dispatcher();
+  Dispatcher(const Dispatcher&) = delete;
+  Dispatcher& operator=(const Dispatcher&) = delete;
+
+  // Builds a handler per configured name (throws std::runtime_error naming a bad one) and
+  // starts the workers. Registers itself as the store's work listener.
+  void start();
+  // Wakes every lane: new work was recorded or replayed.
+  void notify();
+  // Lets every worker finish its current attempt, then joins them. Idempotent.
+  void stop();
+
+ private:
+  struct Lane {
+    std::string name;
+    const config::HandlerConfig* config = nullptr;
+    std::unique_ptr<handlers::Handler> handler;
+    bool busy = false;
+    bool wake = true;              // check the store now
+    std::int64_t next_check_ms = 0;  // or at this time
+  };
+
+  void run_worker();
+  Lane* pick_lane(std::int64_t now);
+  std::int64_t earliest_check() const;
+  void serve(Lane& lane);
+  void apply(Lane& lane, const std::vector<store::WorkItem>& items,
+             const std::vector<handlers::Outcome>& outcomes);
+  const config::RetryConfig& retry_of(const Lane& lane) const;
+
+  store::Store& store_;
+  std::shared_ptr<const config::Config> config_;
+  store::NowMs now_;
+  std::vector<std::unique_ptr<Lane>> lanes_;
+  std::vector<std::thread> workers_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::size_t next_lane_ = 0;  // round-robin start, so no lane starves another
+  std::mt19937_64 rng_{std::random_device{}()};
+};
+
+}  // namespace slwd::delivery

@@ -1,0 +1,168 @@
+#include "slwd/delivery/dispatcher.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "slwd/delivery/retry_policy.hpp"
+#include "slwd/ops/log.hpp"
+
+namespace slwd::delivery {
+namespace {
+
+// An idle lane looks at the store at least this often, so work replayed by the CLI from another
+// process is picked up within SPEC §2's 5 s.
+constexpr std::int64_t kIdlePollMs = 2000;
+
+}  // namespace
+
+Dispatcher::Dispatcher(store::Store& store, std::shared_ptr<const config::Config> config,
+                       store::NowMs now)
+    : store_(store), config_(std::move(config)), now_(std::move(now)) {}
+
+Dispatcher::~Dispatcher() { stop(); }
+
+void Dispatcher::start() {
+  for (const auto& h : config_->handlers) {
+    auto lane = std::make_unique<Lane>();
+    lane->name = h.name;
+    lane->config = &h;
+    lane->handler = handlers::make_handler(h);
+    lanes_.push_back(std::move(lane));
+  }
+  store_.set_work_listener([this] { notify(); });
+  unsigned n = std::max(1u, config_->delivery.workers);
+  for (unsigned i = 0; i < n; ++i) workers_.emplace_back([this] { run_worker(); });
+}
+
+void Dispatcher::notify() {
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& lane : lanes_) lane->wake = true;
+  }
+  cv_.notify_all();
+}
+
+void Dispatcher::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ && workers_.empty()) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  for (auto& t : workers_) t.join();
+  workers_.clear();
+  store_.set_work_listener(nullptr);
+}
+
+Dispatcher::Lane* Dispatcher::pick_lane(std::int64_t now) {
+  for (std::size_t k = 0; k < lanes_.size(); ++k) {
+    auto& lane = *lanes_[(next_lane_ + k) % lanes_.size()];
+    if (!lane.busy && (lane.wake || lane.next_check_ms <= now)) {
+      next_lane_ = (next_lane_ + k + 1) % lanes_.size();
+      return &lane;
+    }
+  }
+  return nullptr;
+}
+
+std::int64_t Dispatcher::earliest_check() const {
+  std::int64_t earliest = now_() + kIdlePollMs;
+  for (const auto& lane : lanes_) {
+    if (!lane->busy) earliest = std::min(earliest, lane->next_check_ms);
+  }
+  return earliest;
+}
+
+void Dispatcher::run_worker() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    Lane* lane = pick_lane(now_());
+    if (!lane) {
+      auto wait_ms = std::max<std::int64_t>(1, earliest_check() - now_());
+      cv_.wait_for(lock, std::chrono::milliseconds(wait_ms));
+      continue;
+    }
+    lane->busy = true;
+    lane->wake = false;
+    lock.unlock();
+    serve(*lane);
+    lock.lock();
+    lane->busy = false;
+    cv_.notify_one();  // this lane may be free for another worker now
+  }
+}
+
+const config::RetryConfig& Dispatcher::retry_of(const Lane& lane) const {
+  return lane.config->retry ? *lane.config->retry : config_->delivery.retry;
+}
+
+void Dispatcher::serve(Lane& lane) {
+  auto timeout = lane.config->timeout.value_or(config_->delivery.timeout);
+  // A lease longer than any attempt: work is re-claimable only once its worker is surely gone.
+  auto lease = std::max<std::chrono::milliseconds>(std::chrono::seconds(30), 3 * timeout);
+  std::vector<store::WorkItem> items;
+  try {
+    items = store_.claim(lane.name, lane.handler->max_batch(), lease);
+  } catch (const std::exception& e) {
+    ops::log(ops::Level::error, "claim failed", {{"handler", lane.name}, {"error", e.what()}});
+  }
+  if (items.empty()) {
+    auto now = now_();
+    auto due = store_.next_due_ms(lane.name).value_or(now + kIdlePollMs);
+    std::lock_guard lock(mutex_);
+    lane.next_check_ms = std::min(now + kIdlePollMs, due);
+    return;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    lane.wake = true;  // there may be more than one batch waiting
+  }
+  std::vector<handlers::Outcome> outcomes(items.size());
+  try {
+    lane.handler->deliver(items, outcomes);
+  } catch (const std::exception& e) {
+    for (auto& o : outcomes) o = {handlers::OutcomeKind::retryable, e.what(), std::nullopt};
+  }
+  apply(lane, items, outcomes);
+}
+
+void Dispatcher::apply(Lane& lane, const std::vector<store::WorkItem>& items,
+                       const std::vector<handlers::Outcome>& outcomes) {
+  std::vector<std::string> done;
+  const auto& retry = retry_of(lane);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const auto& item = items[i];
+    const auto& outcome = outcomes[i];
+    int attempts = item.attempts + 1;
+    switch (outcome.kind) {
+      case handlers::OutcomeKind::success:
+        done.push_back(item.id);
+        break;
+      case handlers::OutcomeKind::retryable:
+        if (attempts < retry.max_attempts) {
+          double r;
+          {
+            std::lock_guard lock(mutex_);
+            r = unit(rng_);
+          }
+          auto delay = next_delay_ms(retry, attempts, r, outcome.retry_after_ms);
+          store_.reschedule(item.id, now_() + delay, outcome.error);
+          ops::log(ops::Level::warn, "delivery failed, will retry",
+                   {{"handler", lane.name}, {"delivery_id", item.delivery_id},
+                    {"attempt", std::to_string(attempts)}, {"error", outcome.error}});
+          break;
+        }
+        [[fallthrough]];
+      case handlers::OutcomeKind::permanent:
+        store_.dead_letter(item.id, outcome.error);
+        ops::log(ops::Level::error, "delivery dead-lettered",
+                 {{"handler", lane.name}, {"delivery_id", item.delivery_id},
+                  {"attempt", std::to_string(attempts)}, {"error", outcome.error}});
+        break;
+    }
+  }
+  if (!done.empty()) store_.complete(done);
+}
+
+}  // namespace slwd::delivery
