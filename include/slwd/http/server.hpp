@@ -1,0 +1,48 @@
+#pragma once
+// The public webhook listener (SPEC §4): accepts connections up to max_connections, runs one
+// Session per connection, and drains gracefully (SPEC §8). Asio stays out of this header.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace slwd::store {
+class Store;
+}
+
+namespace slwd::http {
+
+class Receiver;
+struct ServerState;
+
+class PublicServer {
+ public:
+  PublicServer(boost::asio::io_context& ioc, std::shared_ptr<const Receiver> receiver,
+               store::Store& store);
+  ~PublicServer();
+  PublicServer(const PublicServer&) = delete;
+  PublicServer& operator=(const PublicServer&) = delete;
+
+  // Binds server.listen and starts accepting. Throws std::runtime_error naming the address.
+  void start();
+  std::uint16_t port() const;
+  // Requests that start after this use `receiver` (SIGHUP reload); those in flight keep theirs.
+  void swap_receiver(std::shared_ptr<const Receiver> receiver);
+  // Closes the listener and idle keep-alive connections; requests in flight finish, then their
+  // connections close. `on_drained` runs (on an io thread) once no connection is left.
+  void begin_shutdown(std::function<void()> on_drained);
+  // Connections open now (for metrics and tests).
+  std::size_t connections() const;
+
+ private:
+  std::shared_ptr<ServerState> state_;
+};
+
+// "host:port" or "[v6]:port" -> (host, port). Throws std::runtime_error on a bad address.
+std::pair<std::string, std::uint16_t> split_host_port(const std::string& listen);
+
+}  // namespace slwd::http

@@ -1,0 +1,308 @@
+#include "session.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/http/write.hpp>
+#include <string_view>
+#include <variant>
+
+#include "slwd/ops/log.hpp"
+
+namespace slwd::http {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+constexpr std::size_t kReadChunk = 16 * 1024;
+constexpr std::size_t kMaxReadChunk = 1024 * 1024;
+constexpr std::string_view kHeadEnd = "\r\n\r\n";
+// SPEC §4: answers come within 3 s even when the store hangs (a stuck disk, a hung Redis):
+// past this the client gets 503 and SmartLead retries; a late success only makes that retry a
+// duplicate, never a loss.
+constexpr auto kStoreAnswerDeadline = std::chrono::milliseconds(2500);
+
+std::string_view view(const beast::flat_buffer& b) {
+  auto d = b.data();
+  return {static_cast<const char*>(d.data()), d.size()};
+}
+
+std::int64_t now_ms() { return store::system_now_ms(); }
+
+}  // namespace
+
+Session::Session(net::ip::tcp::socket socket, std::shared_ptr<ServerState> state)
+    : stream_(std::move(socket)), state_(std::move(state)), store_timer_(stream_.get_executor()) {}
+
+Session::~Session() { state_->session_closed(this); }
+
+void Session::start() {
+  {
+    std::lock_guard lock(state_->sessions_mutex);
+    state_->sessions.emplace(this, weak_from_this());
+  }
+  net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    if (self->state_->draining) return self->lingering_close();
+    self->receiver_ = self->state_->receiver.load();
+    self->deadline_ = Clock::now() + self->limits().header_timeout;  // counted from accept
+    self->phase_ = Phase::head;
+    self->process();
+  });
+}
+
+void Session::on_draining() {
+  net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    self->keep_alive_ = false;
+    if (self->phase_ == Phase::idle) {
+      beast::error_code ec;
+      self->stream_.socket().shutdown(net::ip::tcp::socket::shutdown_both, ec);
+      self->stream_.cancel();
+    }
+  });
+}
+
+void Session::read_more(std::size_t hint) {
+  stream_.expires_at(deadline_);
+  std::size_t n = std::clamp(hint, kReadChunk, kMaxReadChunk);
+  stream_.async_read_some(buffer_.prepare(n),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
+                            self->on_read(ec, bytes);
+                          });
+}
+
+void Session::on_read(beast::error_code ec, std::size_t n) {
+  if (ec) {
+    // Timeout, reset or EOF: nothing to answer on a half-read request (SPEC §3 timeouts).
+    if (ec != bhttp::error::end_of_stream && ec != net::error::eof && phase_ != Phase::idle) {
+      ops::log(ops::Level::debug, "connection closed while reading", {{"reason", ec.message()}});
+    }
+    beast::error_code ignored;
+    stream_.socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+    stream_.close();
+    return;
+  }
+  buffer_.commit(n);
+  if (phase_ == Phase::idle) {
+    // The next request has begun: its head must now arrive within header_timeout.
+    phase_ = Phase::head;
+    deadline_ = Clock::now() + limits().header_timeout;
+  }
+  process();
+}
+
+void Session::process() {
+  if (phase_ == Phase::head) {
+    // RFC 9112 §2.2: ignore empty lines before a request line.
+    while (view(buffer_).starts_with("\r\n")) buffer_.consume(2);
+    auto data = view(buffer_);
+    std::size_t from = scanned_ >= 3 ? scanned_ - 3 : 0;
+    auto pos = data.find(kHeadEnd, from);
+    if (pos == std::string_view::npos) {
+      if (data.size() > kMaxHeadBytes + 2) return send(responses::framing_error(431));
+      scanned_ = data.size();
+      return read_more(kReadChunk);
+    }
+    // The head counts up to its last header line's CRLF, without the blank line.
+    if (pos + 2 > kMaxHeadBytes) return send(responses::framing_error(431));
+    on_head(pos + kHeadEnd.size());
+    if (phase_ != Phase::body) return;
+  }
+  if (phase_ == Phase::body) {
+    std::size_t message_len = 0;
+    if (!body_complete(message_len)) return;
+    on_message(message_len);
+  }
+}
+
+void Session::on_head(std::size_t head_len) {
+  head_len_ = head_len;
+  auto head_bytes = view(buffer_).substr(0, head_len);
+  framing_ = check_framing(head_bytes);
+  if (framing_.verdict != FramingVerdict::ok) {
+    ops::log(ops::Level::debug, "framing refused", {{"reason", framing_.reason}});
+    return send(responses::framing_error(
+        framing_.verdict == FramingVerdict::not_implemented ? 501 : 400));
+  }
+  auto head = parse_head(head_bytes);
+  if (!head) return send(responses::framing_error(400));
+  head_ = std::move(*head);
+  head_.chunked = framing_.chunked;
+  head_.content_length = framing_.content_length;
+  keep_alive_ = head_.keep_alive;
+
+  if (auto refusal = receiver_->check_head(head_)) {
+    if (refusal->status == 413) return send(std::move(*refusal));
+    // 404/405: answer after reading the body so the connection can stay open (SPEC §4),
+    // unless the body is larger than we would ever read.
+    if (head_.content_length && *head_.content_length > limits().max_body) {
+      refusal->close = true;
+      return send(std::move(*refusal));
+    }
+    early_ = std::move(*refusal);
+  }
+  if (head_.chunked) chunked_.emplace(limits().max_body);
+  phase_ = Phase::body;
+  deadline_ = Clock::now() + limits().body_timeout;
+}
+
+bool Session::body_complete(std::size_t& message_len) {
+  auto data = view(buffer_);
+  if (!head_.chunked) {
+    std::size_t length = head_.content_length.value_or(0);
+    std::size_t need = head_len_ + length;
+    if (data.size() >= need) {
+      if (!early_) body_.assign(data.substr(head_len_, length));
+      message_len = need;
+      return true;
+    }
+    read_more(need - data.size());
+    return false;
+  }
+  std::size_t consumed = 0;
+  auto status = chunked_->feed(data.substr(head_len_ + chunked_pos_), consumed, body_);
+  chunked_pos_ += consumed;
+  switch (status) {
+    case ChunkedDecoder::Status::need_more:
+      read_more(kReadChunk);
+      return false;
+    case ChunkedDecoder::Status::done:
+      message_len = head_len_ + chunked_pos_;
+      return true;
+    case ChunkedDecoder::Status::bad_request:
+      send(responses::framing_error(400));
+      return false;
+    case ChunkedDecoder::Status::too_large:
+      if (early_) {
+        early_->close = true;
+        send(std::move(*early_));
+      } else {
+        send(responses::payload_too_large());
+      }
+      return false;
+  }
+  return false;
+}
+
+void Session::on_message(std::size_t message_len) {
+  buffer_.consume(message_len);
+  phase_ = Phase::deciding;
+  if (early_) return send(std::move(*early_));
+
+  auto decision = receiver_->decide(head_, std::move(body_), now_ms());
+  if (auto* response = std::get_if<Response>(&decision)) return send(std::move(*response));
+
+  if (auto* accept = std::get_if<Accept>(&decision)) {
+    auto delivery = std::make_shared<store::Delivery>(std::move(accept->delivery));
+    return await_store([this, delivery](std::function<void(Response)> answer) {
+      state_->store.record(std::move(*delivery), [answer](store::RecordResult result) {
+        switch (result) {
+          case store::RecordResult::recorded: return answer(responses::received());
+          case store::RecordResult::duplicate: return answer(responses::already_processed());
+          case store::RecordResult::unavailable: return answer(responses::unavailable());
+        }
+      });
+    });
+  }
+  auto& quarantine = std::get<Quarantine>(decision);
+  ops::log(ops::Level::warn, "payload quarantined",
+           {{"delivery_id", quarantine.item.delivery_id}, {"reason", quarantine.item.reason}});
+  auto item = std::make_shared<store::QuarantineItem>(std::move(quarantine.item));
+  auto refusal = std::make_shared<Response>(std::move(quarantine.response));
+  await_store([this, item, refusal](std::function<void(Response)> answer) {
+    state_->store.quarantine(std::move(*item), [answer, refusal](bool stored) {
+      // Nothing authentic is dropped: if it could not be kept, ask SmartLead to retry.
+      answer(stored ? *refusal : responses::unavailable());
+    });
+  });
+}
+
+void Session::await_store(std::function<void(std::function<void(Response)>)> start) {
+  const auto seq = ++request_seq_;
+  auto self = shared_from_this();
+  // Runs on the session strand; the first of (store answer, deadline) wins.
+  auto finish = [self, seq](Response response) {
+    if (self->request_seq_ != seq || self->phase_ != Phase::deciding) return;
+    self->store_timer_.cancel();
+    self->send(std::move(response));
+  };
+  store_timer_.expires_after(kStoreAnswerDeadline);
+  store_timer_.async_wait([finish](boost::system::error_code ec) {
+    if (!ec) finish(responses::unavailable());
+  });
+  start([self, finish](Response response) {
+    // called on a store thread: hop onto the session's strand
+    net::post(self->stream_.get_executor(), [finish, response = std::move(response)]() mutable {
+      finish(std::move(response));
+    });
+  });
+}
+
+void Session::send(Response response) {
+  phase_ = Phase::writing;
+  if (response.close || state_->draining) keep_alive_ = false;
+  response_ = {};
+  response_.version(head_.version == 10 ? 10 : 11);
+  response_.result(response.status);
+  for (auto& [name, value] : response.headers) response_.set(name, value);
+  if (!response.body.empty()) response_.set(bhttp::field::content_type, "application/json");
+  response_.body() = std::move(response.body);
+  response_.keep_alive(keep_alive_);
+  response_.prepare_payload();
+  stream_.expires_after(limits().body_timeout);
+  bhttp::async_write(stream_, response_,
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->on_write(ec);
+                     });
+}
+
+void Session::on_write(beast::error_code ec) {
+  if (ec) {
+    stream_.close();
+    return;
+  }
+  if (!keep_alive_) return lingering_close();
+  next_request();
+}
+
+void Session::next_request() {
+  receiver_ = state_->receiver.load();
+  scanned_ = 0;
+  head_len_ = 0;
+  head_ = {};
+  early_.reset();
+  chunked_.reset();
+  chunked_pos_ = 0;
+  body_.clear();
+  if (buffer_.size() > 0) {  // pipelined: the next head is already (partly) here
+    phase_ = Phase::head;
+    deadline_ = Clock::now() + limits().header_timeout;
+    return process();
+  }
+  phase_ = Phase::idle;
+  deadline_ = Clock::now() + limits().idle_timeout;
+  read_more(kReadChunk);
+}
+
+// Close without losing our answer: half-close, then read and drop what the client still sends
+// for a bounded time, so the kernel does not reset the connection before the client read it.
+void Session::lingering_close() {
+  phase_ = Phase::closing;
+  beast::error_code ec;
+  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+  if (ec) return stream_.close();
+  stream_.expires_after(std::chrono::seconds(2));
+  drain();
+}
+
+void Session::drain() {
+  buffer_.clear();
+  stream_.async_read_some(buffer_.prepare(kReadChunk),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                            if (ec) return self->stream_.close();
+                            self->drain();
+                          });
+}
+
+}  // namespace slwd::http
