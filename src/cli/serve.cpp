@@ -1,0 +1,160 @@
+// `serve`: wires the parts together and runs them until SIGTERM/SIGINT (SPEC §8).
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <condition_variable>
+#include <cstdlib>
+#include <deque>
+#include <mutex>
+#include <future>
+#include <iostream>
+#include <thread>
+
+#include "commands.hpp"
+#include "slwd/config/loader.hpp"
+#include "slwd/delivery/dispatcher.hpp"
+#include "slwd/http/admin.hpp"
+#include "slwd/http/receiver.hpp"
+#include "slwd/http/server.hpp"
+#include "slwd/ops/log.hpp"
+#include "slwd/store/store.hpp"
+#include "slwd/version.hpp"
+
+namespace slwd::cli {
+namespace {
+
+namespace net = boost::asio;
+
+config::LoadResult load_for_serve(const ServeOptions& options) {
+  std::string path = options.config_path;
+  if (path.empty()) {
+    if (const char* env = std::getenv("SMARTLEAD_WEBHOOKD_CONFIG"); env && *env) path = env;
+  }
+  if (path.empty()) return config::builtin_default_config(options.insecure_no_signature);
+  return config::load_config_file(path);
+}
+
+ops::LogSettings log_settings(const config::LoggingConfig& logging) {
+  ops::LogSettings s;
+  ops::parse_level(logging.level, s.level);
+  s.json = logging.format == config::LogFormat::json;
+  s.redact_emails = logging.redact_emails;
+  return s;
+}
+
+// SIGHUP (SPEC §8): endpoints, secrets and logging are swapped for requests that start after
+// it; a config that does not load is logged and the running one kept.
+void reload(http::PublicServer& server, std::atomic<std::shared_ptr<const config::Config>>& running) {
+  auto current = running.load();
+  const std::string path = current->source;
+  if (path.empty() || path.front() == '<') {
+    ops::log(ops::Level::warn, "SIGHUP ignored: running on built-in defaults, no file to reload");
+    return;
+  }
+  auto result = config::load_config_file(path);
+  if (!result.config) {
+    for (const auto& e : result.errors) {
+      ops::log(ops::Level::error, "reload refused, keeping the running config",
+               {{"error", e.to_string()}});
+    }
+    return;
+  }
+  auto next = std::make_shared<const config::Config>(std::move(*result.config));
+  if (next->server.listen != current->server.listen || next->admin.listen != current->admin.listen ||
+      next->server.threads != current->server.threads ||
+      next->delivery.workers != current->delivery.workers) {
+    ops::log(ops::Level::warn, "listen addresses, threads and workers change only on restart");
+  }
+  ops::configure_logging(log_settings(next->logging));
+  server.swap_receiver(std::make_shared<const http::Receiver>(next));
+  running.store(next);
+  ops::log(ops::Level::info, "config reloaded", {{"config", path}});
+}
+
+}  // namespace
+
+int serve(const ServeOptions& options) {
+  auto loaded = load_for_serve(options);
+  if (!loaded.config) {
+    for (const auto& e : loaded.errors) std::cerr << e.to_string() << "\n";
+    return 1;
+  }
+  auto config = std::make_shared<const config::Config>(std::move(*loaded.config));
+  ops::configure_logging(log_settings(config->logging));
+
+  auto store = store::open_store(config->store, store::OpenMode::daemon);
+  delivery::Dispatcher dispatcher(*store, config);
+  dispatcher.start();
+
+  unsigned threads = config->server.threads ? config->server.threads
+                                            : std::max(1u, std::thread::hardware_concurrency());
+  net::io_context ioc(static_cast<int>(threads));
+  auto work = net::make_work_guard(ioc);
+
+  std::atomic<bool> shutting_down{false};
+  http::PublicServer server(ioc, std::make_shared<const http::Receiver>(config), *store);
+  std::atomic<std::shared_ptr<const config::Config>> current{config};
+  http::AdminContext admin_context;
+  admin_context.store = store.get();
+  admin_context.shutting_down = &shutting_down;
+  admin_context.token = [&current] { return current.load()->admin.token; };
+  http::AdminServer admin(ioc, config->admin.listen, admin_context);
+  server.start();
+  admin.start();
+
+  std::vector<std::thread> io_threads;
+  for (unsigned i = 0; i < threads; ++i) io_threads.emplace_back([&ioc] { ioc.run(); });
+
+  // Signals are only noted on the io thread; reloading (file reads) and stopping happen here on
+  // the main thread, so no io thread ever waits on a disk.
+  std::mutex signal_mutex;
+  std::condition_variable signal_cv;
+  std::deque<int> pending_signals;
+  net::signal_set signals(ioc, SIGINT, SIGTERM, SIGHUP);
+  std::function<void(const boost::system::error_code&, int)> on_signal =
+      [&](const boost::system::error_code& ec, int signo) {
+        if (ec) return;
+        if (signo != SIGHUP) shutting_down = true;  // /readyz turns 503 at once
+        {
+          std::lock_guard lock(signal_mutex);
+          pending_signals.push_back(signo);
+        }
+        signal_cv.notify_one();
+        if (signo == SIGHUP) signals.async_wait(on_signal);
+      };
+  signals.async_wait(on_signal);
+
+  ops::log(ops::Level::info, "listening",
+           {{"version", kVersion},
+            {"public", config->server.listen},
+            {"public_port", std::to_string(server.port())},
+            {"admin_port", std::to_string(admin.port())},
+            {"config", config->source}});
+
+  for (;;) {
+    std::unique_lock lock(signal_mutex);
+    signal_cv.wait(lock, [&] { return !pending_signals.empty(); });
+    int signo = pending_signals.front();
+    pending_signals.pop_front();
+    lock.unlock();
+    if (signo != SIGHUP) break;
+    reload(server, current);
+  }
+  ops::log(ops::Level::info, "shutting down: draining connections");
+  std::promise<void> drained;
+  server.begin_shutdown([&drained] { drained.set_value(); });
+  auto grace = config->server.shutdown_timeout;
+  if (drained.get_future().wait_for(grace) != std::future_status::ready) {
+    ops::log(ops::Level::warn, "shutdown_timeout reached with requests still open");
+  }
+  dispatcher.stop();  // each worker finishes its current attempt
+  store->shutdown();  // commits what is queued and answers every callback
+  admin.stop();
+  work.reset();
+  ioc.stop();
+  for (auto& t : io_threads) t.join();
+  ops::log(ops::Level::info, "stopped");
+  return 0;
+}
+
+}  // namespace slwd::cli

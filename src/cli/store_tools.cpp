@@ -1,0 +1,87 @@
+// dlq list|replay|purge and quarantine list: read the store named in the config directly, in
+// tool mode, so they work beside a running daemon (SPEC §2).
+#include <iomanip>
+#include <iostream>
+
+#include "commands.hpp"
+#include "slwd/config/config.hpp"
+#include "slwd/store/json.hpp"
+#include "slwd/store/store.hpp"
+
+namespace slwd::cli {
+namespace {
+
+std::unique_ptr<store::Store> open_tool_store(const std::string& config_path) {
+  auto config = load_or_report(config_path);
+  if (!config) return nullptr;
+  return store::open_store(config->store, store::OpenMode::tool);
+}
+
+store::Selection selection_of(const DlqOptions& o) {
+  store::Selection s;
+  s.all = o.all;
+  s.ids = o.ids;
+  s.handler = o.handler;
+  return s;
+}
+
+}  // namespace
+
+int dlq_list(const DlqOptions& options) {
+  auto store = open_tool_store(options.config_path);
+  if (!store) return 1;
+  auto dead = store->list_dead(options.handler);
+  if (options.json) {
+    std::cout << store::dead_letters_json(dead) << "\n";
+    return 0;
+  }
+  if (dead.empty()) {
+    std::cout << "no dead letters\n";
+    return 0;
+  }
+  std::cout << std::left << std::setw(8) << "ID" << std::setw(20) << "HANDLER" << std::setw(26)
+            << "EVENT" << std::setw(9) << "ATTEMPTS" << std::setw(25) << "DEAD AT"
+            << "DELIVERY ID / LAST ERROR\n";
+  for (const auto& d : dead) {
+    std::cout << std::left << std::setw(8) << d.id << std::setw(20) << d.handler << std::setw(26)
+              << d.event_type << std::setw(9) << d.attempts << std::setw(25)
+              << store::iso8601_ms(d.dead_at_ms) << d.delivery_id << "\n"
+              << std::string(88, ' ') << d.last_error << "\n";
+  }
+  return 0;
+}
+
+int dlq_replay(const DlqOptions& options) {
+  auto store = open_tool_store(options.config_path);
+  if (!store) return 1;
+  std::cout << "replayed " << store->replay(selection_of(options)) << "\n";
+  return 0;
+}
+
+int dlq_purge(const DlqOptions& options) {
+  auto store = open_tool_store(options.config_path);
+  if (!store) return 1;
+  std::cout << "purged " << store->purge(selection_of(options)) << "\n";
+  return 0;
+}
+
+int quarantine_list(const std::string& config_path, bool json) {
+  auto store = open_tool_store(config_path);
+  if (!store) return 1;
+  auto entries = store->list_quarantine();
+  if (json) {
+    std::cout << store::quarantine_json(entries) << "\n";
+    return 0;
+  }
+  if (entries.empty()) {
+    std::cout << "quarantine is empty\n";
+    return 0;
+  }
+  for (const auto& e : entries) {
+    std::cout << e.id << "  " << store::iso8601_ms(e.item.received_at_ms) << "  " << e.item.endpoint
+              << "  " << e.item.delivery_id << "  " << e.item.reason << "\n";
+  }
+  return 0;
+}
+
+}  // namespace slwd::cli

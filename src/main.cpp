@@ -1,0 +1,3 @@
+#include "slwd/cli/cli.hpp"
+
+int main(int argc, char** argv) { return slwd::cli::run(argc, argv); }
