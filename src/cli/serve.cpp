@@ -1,4 +1,6 @@
 // `serve`: wires the parts together and runs them until SIGTERM/SIGINT (SPEC §8).
+#include <sched.h>
+
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -32,6 +34,14 @@ config::LoadResult load_for_serve(const ServeOptions& options) {
   }
   if (path.empty()) return config::builtin_default_config(options.insecure_no_signature);
   return config::load_config_file(path);
+}
+
+// server.threads: 0 means one io thread per core this process may run on (its CPU affinity,
+// which taskset, cgroups' cpusets and container limits narrow), not per core of the machine.
+unsigned usable_cores() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return std::max(1u, std::thread::hardware_concurrency());
 }
 
 ops::LogSettings log_settings(const config::LoggingConfig& logging) {
@@ -86,8 +96,7 @@ int serve(const ServeOptions& options) {
   delivery::Dispatcher dispatcher(*store, config);
   dispatcher.start();
 
-  unsigned threads = config->server.threads ? config->server.threads
-                                            : std::max(1u, std::thread::hardware_concurrency());
+  unsigned threads = config->server.threads ? config->server.threads : usable_cores();
   net::io_context ioc(static_cast<int>(threads));
   auto work = net::make_work_guard(ioc);
 

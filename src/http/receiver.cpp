@@ -195,8 +195,13 @@ Decision Receiver::decide(const RequestHead& head, std::string body, std::int64_
 
   const events::Common& common = parsed->event->common;
   store::Delivery accepted;
-  accepted.body_sha256 = security::sha256_hex(body);
-  accepted.delivery_id = delivery_id_with(head.request_id, [&] { return accepted.body_sha256; });
+  // The body hash costs a pass over the body: only when it is the id or a dedupe key.
+  accepted.delivery_id = delivery_id_with(head.request_id, [&] {
+    return accepted.body_sha256 = security::sha256_hex(body);
+  });
+  if (config_->store.dedupe_body && accepted.body_sha256.empty()) {
+    accepted.body_sha256 = security::sha256_hex(body);
+  }
   accepted.endpoint = endpoint->path;
   if (head.level) accepted.level = ascii_lowercase(*head.level);
   accepted.event_type = common.event_type;

@@ -313,7 +313,7 @@ void SqliteStore::complete(const std::vector<std::string>& ids) {
   if (rows.empty()) return;
   impl_->call<bool>(
       [rows = std::move(rows)](SqliteWriter& writer, std::int64_t, bool&) {
-        for (const auto id : rows) writer.complete(id);
+        writer.complete(rows);
         return true;
       },
       false);

@@ -43,6 +43,7 @@ class Dispatcher {
     bool busy = false;
     bool wake = true;              // check the store now
     std::int64_t next_check_ms = 0;  // or at this time
+    std::int64_t not_before_ms = 0;  // batching handlers linger to let a batch fill up
   };
 
   void run_worker();

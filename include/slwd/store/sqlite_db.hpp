@@ -66,7 +66,11 @@ class SqliteStatement {
   // max_body): the bytes must stay alive until reset(), which a StatementScope guarantees.
   void bind_int(int index, std::int64_t value);
   void bind_text(int index, std::string_view value);
+  // Text and blobs are bound without a copy (SQLITE_STATIC): a temporary would dangle before
+  // the statement runs, so binding one does not compile.
+  void bind_text(int index, std::string&& value) = delete;
   void bind_blob(int index, std::string_view value);
+  void bind_blob(int index, std::string&& value) = delete;
   void bind_null(int index);
 
   // One step: true when a row is available, false when the statement is done.

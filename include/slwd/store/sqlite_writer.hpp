@@ -14,6 +14,9 @@
 
 namespace slwd::store {
 
+// "[1,2,3]": how a batch of row ids is bound to one statement (read with json_each).
+std::string json_id_array(const std::vector<std::int64_t>& ids);
+
 class SqliteWriter {
  public:
   SqliteWriter(const config::StoreConfig& config, int busy_timeout_ms);
@@ -30,7 +33,7 @@ class SqliteWriter {
 
   std::vector<WorkItem> claim(const std::string& handler, std::size_t max, std::int64_t now_ms,
                               std::int64_t lease_until_ms);
-  void complete(std::int64_t id);
+  void complete(const std::vector<std::int64_t>& ids);
   void reschedule(std::int64_t id, std::int64_t due_at_ms, const std::string& error);
   void dead_letter(std::int64_t id, std::int64_t now_ms, const std::string& error);
   std::size_t replay(const Selection& selection, std::int64_t now_ms);
