@@ -309,7 +309,7 @@ TEST_F(Ingest, AdminPortAnswersHealthAndReadiness) {
 }
 
 TEST_F(Ingest, SendCommandPostsEverySampleType) {
-  for (const char* type : {"EMAIL_SENT", "EMAIL_OPEN", "EMAIL_LINK_CLICK", "EMAIL_REPLY",
+  for (const char* type : {"EMAIL_SENT", "FIRST_EMAIL_SENT", "EMAIL_OPEN", "EMAIL_LINK_CLICK", "EMAIL_REPLY",
                            "EMAIL_BOUNCE", "LEAD_UNSUBSCRIBED", "LEAD_CATEGORY_UPDATED",
                            "CAMPAIGN_STATUS_CHANGED", "UNTRACKED_REPLIES", "MANUAL_STEP_REACHED"}) {
     auto r = run_cli({"send", "--url", daemon_->url(), "--secret", kSecret, "--event", type,

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Ingest benchmark (issue #2): smartlead-webhookd (sqlite store, file handler, durable before the
+# 200) beside nginx `return 200` and a minimal Beast server, in ONE run of the shared harness
+# (../shared/bench): wrk -t1 -c32 posting a signed 643-byte EMAIL_REPLY with a unique
+# X-Request-Id per request. Prints req/s, p50/p99, RSS and the ratios daemon/nginx and
+# daemon/beast-min per mode. Only loopback; every process it starts, it stops.
+#   bench/ingest.sh                      10 s x 3 runs per case
+#   DURATION=5s REPS=1 bench/ingest.sh   quick look
+#   SLWD_SYNC=full bench/ingest.sh       synchronous: full (power-loss safe)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+HARNESS=${HARNESS:-$ROOT/../shared/bench}
+OUT=${OUT:-/tmp/slwd-bench-ingest}
+
+cmake -S "$ROOT" -B "$ROOT/build-release" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSLWD_BUILD_TESTS=OFF >/dev/null
+cmake --build "$ROOT/build-release" -j "${SLWD_JOBS:-2}" >/dev/null
+
+install=0
+for c in wrk nginx webhook gunicorn redis-server node taskset; do command -v "$c" >/dev/null || install=1; done
+
+MODES=${MODES:-"unpinned pinned"}
+cases=""
+for m in $MODES; do cases="$cases nginx-1w:$m:good beast-1t:$m:good slwd:$m:good"; done
+
+INSTALL=$install DURATION=${DURATION:-10s} REPS=${REPS:-3} SKIP_REDIS_BENCH=1 \
+  SLWD_BIN="$ROOT/build-release/smartlead-webhookd" SLWD_SYNC=${SLWD_SYNC:-normal} \
+  CASES="$cases" BENCH_WORK="$OUT" OUTMD="$OUT/RESULTS.md" \
+  "$HARNESS/run_all.sh" | grep -E "Requests/sec|FAILED|SKIP" || true
+
+python3 "$ROOT/bench/ratios.py" "$OUT/RESULTS.md" slwd
