@@ -19,6 +19,7 @@
 #include "slwd/http/receiver.hpp"
 #include "slwd/http/server.hpp"
 #include "slwd/ops/log.hpp"
+#include "slwd/ops/metrics.hpp"
 #include "slwd/store/store.hpp"
 #include "slwd/version.hpp"
 
@@ -92,6 +93,11 @@ int serve(const ServeOptions& options) {
   auto config = std::make_shared<const config::Config>(std::move(*loaded.config));
   ops::configure_logging(log_settings(config->logging));
 
+  // Declared before everything that counts into it (store, dispatcher, servers), so it outlives
+  // them all; /metrics renders it.
+  ops::Metrics metrics;
+  ops::register_process_metrics(metrics);
+
   auto store = store::open_store(config->store, store::OpenMode::daemon);
   delivery::Dispatcher dispatcher(*store, config);
   dispatcher.start();
@@ -101,12 +107,13 @@ int serve(const ServeOptions& options) {
   auto work = net::make_work_guard(ioc);
 
   std::atomic<bool> shutting_down{false};
-  http::PublicServer server(ioc, std::make_shared<const http::Receiver>(config), *store);
+  http::PublicServer server(ioc, std::make_shared<const http::Receiver>(config), *store, &metrics);
   std::atomic<std::shared_ptr<const config::Config>> current{config};
   http::AdminContext admin_context;
   admin_context.store = store.get();
   admin_context.shutting_down = &shutting_down;
   admin_context.token = [&current] { return current.load()->admin.token; };
+  admin_context.metrics_text = [&metrics] { return metrics.render(); };
   http::AdminServer admin(ioc, config->admin.listen, admin_context);
   server.start();
   admin.start();

@@ -8,6 +8,7 @@
 
 #include "server_state.hpp"
 #include "session.hpp"
+#include "slwd/events/event.hpp"
 #include "slwd/ops/log.hpp"
 
 namespace slwd::http {
@@ -81,9 +82,10 @@ void ServerState::session_closed(Session* s) {
 }
 
 PublicServer::PublicServer(net::io_context& ioc, std::shared_ptr<const Receiver> receiver,
-                           store::Store& store)
+                           store::Store& store, ops::Metrics* metrics)
     : state_(std::make_shared<ServerState>(ioc, std::move(receiver), store)) {
   state_->shared_self = state_;
+  if (metrics) state_->metrics = std::make_unique<ops::IngestMetrics>(*metrics, events::known_event_types());
 }
 
 PublicServer::~PublicServer() = default;

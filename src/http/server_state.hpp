@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "slwd/http/receiver.hpp"
+#include "slwd/ops/metrics_ingest.hpp"
 #include "slwd/store/store.hpp"
 
 namespace slwd::http {
@@ -23,6 +24,7 @@ struct ServerState {
   boost::asio::io_context& ioc;
   std::atomic<std::shared_ptr<const Receiver>> receiver;
   store::Store& store;
+  std::unique_ptr<ops::IngestMetrics> metrics;  // null: nothing is counted
   boost::asio::ip::tcp::acceptor acceptor;  // runs on its own strand
 
   std::atomic<std::size_t> connections{0};

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <variant>
 
+#include "slwd/events/event.hpp"
 #include "slwd/ops/log.hpp"
 
 namespace slwd::http {
@@ -31,6 +32,17 @@ std::string_view view(const beast::flat_buffer& b) {
 
 std::int64_t now_ms() { return store::system_now_ms(); }
 
+// The endpoint label of smartlead_webhook_requests_total: a configured path, else "other"
+// (404s, and refusals before the path was parsed), so clients cannot grow the series.
+std::string_view endpoint_label(const config::Config& config, const RequestHead& head) {
+  if (head.target.empty()) return "other";
+  const std::string_view path = target_path(head.target);
+  for (const auto& endpoint : config.endpoints) {
+    if (endpoint.path == path) return endpoint.path;
+  }
+  return "other";
+}
+
 }  // namespace
 
 Session::Session(net::ip::tcp::socket socket, std::shared_ptr<ServerState> state)
@@ -47,6 +59,7 @@ void Session::start() {
     if (self->state_->draining) return self->lingering_close();
     self->receiver_ = self->state_->receiver.load();
     self->deadline_ = Clock::now() + self->limits().header_timeout;  // counted from accept
+    self->started_ = Clock::now();
     self->phase_ = Phase::head;
     self->process();
   });
@@ -88,6 +101,7 @@ void Session::on_read(beast::error_code ec, std::size_t n) {
     // The next request has begun: its head must now arrive within header_timeout.
     phase_ = Phase::head;
     deadline_ = Clock::now() + limits().header_timeout;
+    started_ = Clock::now();
   }
   process();
 }
@@ -117,6 +131,7 @@ void Session::process() {
 }
 
 void Session::on_head(std::size_t head_len) {
+  started_ = Clock::now();
   head_len_ = head_len;
   auto head_bytes = view(buffer_).substr(0, head_len);
   framing_ = check_framing(head_bytes);
@@ -195,11 +210,19 @@ void Session::on_message(std::size_t message_len) {
 
   if (auto* accept = std::get_if<Accept>(&decision)) {
     auto delivery = std::make_shared<store::Delivery>(std::move(accept->delivery));
-    return await_store([this, delivery](std::function<void(Response)> answer) {
-      state_->store.record(std::move(*delivery), [answer](store::RecordResult result) {
+    ops::IngestMetrics* metrics = state_->metrics.get();
+    // A static name (or "unknown"): the store thread's callback may hold the view.
+    std::string_view type = events::canonical_event_type(delivery->event_type).value_or("unknown");
+    return await_store([this, delivery, metrics, type](std::function<void(Response)> answer) {
+      state_->store.record(std::move(*delivery), [answer, metrics, type](store::RecordResult result) {
+        // Counted here, not at send(): an event recorded after the 503 deadline is recorded.
         switch (result) {
-          case store::RecordResult::recorded: return answer(responses::received());
-          case store::RecordResult::duplicate: return answer(responses::already_processed());
+          case store::RecordResult::recorded:
+            if (metrics) metrics->recorded(type);
+            return answer(responses::received());
+          case store::RecordResult::duplicate:
+            if (metrics) metrics->duplicate();
+            return answer(responses::already_processed());
           case store::RecordResult::unavailable: return answer(responses::unavailable());
         }
       });
@@ -210,8 +233,10 @@ void Session::on_message(std::size_t message_len) {
            {{"delivery_id", quarantine.item.delivery_id}, {"reason", quarantine.item.reason}});
   auto item = std::make_shared<store::QuarantineItem>(std::move(quarantine.item));
   auto refusal = std::make_shared<Response>(std::move(quarantine.response));
-  await_store([this, item, refusal](std::function<void(Response)> answer) {
-    state_->store.quarantine(std::move(*item), [answer, refusal](bool stored) {
+  ops::IngestMetrics* metrics = state_->metrics.get();
+  await_store([this, item, refusal, metrics](std::function<void(Response)> answer) {
+    state_->store.quarantine(std::move(*item), [answer, refusal, metrics](bool stored) {
+      if (stored && metrics) metrics->quarantined();
       // Nothing authentic is dropped: if it could not be kept, ask SmartLead to retry.
       answer(stored ? *refusal : responses::unavailable());
     });
@@ -240,6 +265,10 @@ void Session::await_store(std::function<void(std::function<void(Response)>)> sta
 }
 
 void Session::send(Response response) {
+  if (auto* metrics = state_->metrics.get()) {
+    metrics->answered(endpoint_label(receiver_->config(), head_), response.status,
+                      Clock::now() - started_);
+  }
   phase_ = Phase::writing;
   if (response.close || state_->draining) keep_alive_ = false;
   response_ = {};
@@ -278,6 +307,7 @@ void Session::next_request() {
   if (buffer_.size() > 0) {  // pipelined: the next head is already (partly) here
     phase_ = Phase::head;
     deadline_ = Clock::now() + limits().header_timeout;
+    started_ = Clock::now();
     return process();
   }
   phase_ = Phase::idle;

@@ -65,6 +65,7 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::beast::http::response<boost::beast::http::string_body> response_;
   boost::asio::steady_timer store_timer_;
   std::uint64_t request_seq_ = 0;  // tells a late store answer from the current request's
+  Clock::time_point started_{};  // head complete (or first byte): request duration's start
 };
 
 }  // namespace slwd::http

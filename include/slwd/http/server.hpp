@@ -13,6 +13,9 @@ class io_context;
 namespace slwd::store {
 class Store;
 }
+namespace slwd::ops {
+class Metrics;
+}
 
 namespace slwd::http {
 
@@ -21,8 +24,10 @@ struct ServerState;
 
 class PublicServer {
  public:
+  // `metrics`: where the SPEC §7 ingest series are registered and counted (must outlive the
+  // server); null counts nothing.
   PublicServer(boost::asio::io_context& ioc, std::shared_ptr<const Receiver> receiver,
-               store::Store& store);
+               store::Store& store, ops::Metrics* metrics = nullptr);
   ~PublicServer();
   PublicServer(const PublicServer&) = delete;
   PublicServer& operator=(const PublicServer&) = delete;
