@@ -99,7 +99,7 @@ int serve(const ServeOptions& options) {
   ops::register_process_metrics(metrics);
 
   auto store = store::open_store(config->store, store::OpenMode::daemon);
-  delivery::Dispatcher dispatcher(*store, config);
+  delivery::Dispatcher dispatcher(*store, config, store::system_now_ms, &metrics);
   dispatcher.start();
 
   unsigned threads = config->server.threads ? config->server.threads : usable_cores();

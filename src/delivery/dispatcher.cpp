@@ -19,9 +19,38 @@ constexpr std::int64_t kBatchLingerMs = 5;
 
 }  // namespace
 
+// SPEC §6 defaults: slack 1/s burst 5 (Slack's per-webhook limit), hubspot 9/s (under the
+// smallest plan's 100 per 10 s); the others are unlimited unless configured.
+std::optional<config::RateLimit> rate_limit_of(const config::HandlerConfig& handler) {
+  if (handler.rate_limit) return handler.rate_limit;
+  if (handler.type == "slack") return config::RateLimit{1, 5};
+  if (handler.type == "hubspot") return config::RateLimit{9, 9};
+  return std::nullopt;
+}
+
 Dispatcher::Dispatcher(store::Store& store, std::shared_ptr<const config::Config> config,
-                       store::NowMs now)
-    : store_(store), config_(std::move(config)), now_(std::move(now)) {}
+                       store::NowMs now, ops::Metrics* metrics)
+    : store_(store), config_(std::move(config)), now_(std::move(now)) {
+  if (metrics) {
+    metrics_ = std::make_unique<ops::DeliveryMetrics>(*metrics);
+    metrics_->set_queue_source([this] { return queue_sizes(); });
+  }
+}
+
+// Every configured handler, zeros included (SPEC §7), from the store's own counts.
+std::vector<ops::HandlerQueue> Dispatcher::queue_sizes() {
+  auto counts = store_.counts();
+  std::vector<ops::HandlerQueue> out;
+  for (const auto& h : config_->handlers) {
+    ops::HandlerQueue q{h.name};
+    if (auto it = counts.find(h.name); it != counts.end()) {
+      q.pending = static_cast<std::uint64_t>(it->second.pending);
+      q.dead = static_cast<std::uint64_t>(it->second.dead);
+    }
+    out.push_back(std::move(q));
+  }
+  return out;
+}
 
 Dispatcher::~Dispatcher() { stop(); }
 
@@ -30,7 +59,10 @@ void Dispatcher::start() {
     auto lane = std::make_unique<Lane>();
     lane->name = h.name;
     lane->config = &h;
-    lane->handler = handlers::make_handler(h);
+    lane->handler = handlers::make_handler(h, config_->delivery);
+    if (auto limit = rate_limit_of(h)) {
+      lane->bucket.emplace(limit->per_second, limit->burst, now_());
+    }
     lanes_.push_back(std::move(lane));
   }
   store_.set_work_listener([this] { notify(); });
@@ -113,9 +145,22 @@ void Dispatcher::serve(Lane& lane) {
   auto timeout = lane.config->timeout.value_or(config_->delivery.timeout);
   // A lease longer than any attempt: work is re-claimable only once its worker is surely gone.
   auto lease = std::max<std::chrono::milliseconds>(std::chrono::seconds(30), 3 * timeout);
+  std::size_t batch = lane.handler->max_batch();
+  if (lane.bucket) {
+    // Claim only what the rate limit lets us send now; a lane out of tokens sleeps until the
+    // next one (other lanes are unaffected).
+    batch = std::min(batch, lane.bucket->available(now_()));
+    if (batch == 0) {
+      auto wait = lane.bucket->wait_ms(now_());
+      std::lock_guard lock(mutex_);
+      lane.not_before_ms = now_() + std::max<std::int64_t>(1, wait);
+      lane.wake = true;  // still work to do once the token is there
+      return;
+    }
+  }
   std::vector<store::WorkItem> items;
   try {
-    items = store_.claim(lane.name, lane.handler->max_batch(), lease);
+    items = store_.claim(lane.name, batch, lease);
   } catch (const std::exception& e) {
     ops::log(ops::Level::error, "claim failed", {{"handler", lane.name}, {"error", e.what()}});
   }
@@ -126,6 +171,7 @@ void Dispatcher::serve(Lane& lane) {
     lane.next_check_ms = std::min(now + kIdlePollMs, due);
     return;
   }
+  if (lane.bucket) lane.bucket->take(items.size(), now_());
   {
     std::lock_guard lock(mutex_);
     lane.wake = true;  // there may be more than one batch waiting
@@ -133,16 +179,23 @@ void Dispatcher::serve(Lane& lane) {
     if (max_batch > 1 && items.size() < max_batch / 2) lane.not_before_ms = now_() + kBatchLingerMs;
   }
   std::vector<handlers::Outcome> outcomes(items.size());
+  const auto started = std::chrono::steady_clock::now();
   try {
     lane.handler->deliver(items, outcomes);
   } catch (const std::exception& e) {
     for (auto& o : outcomes) o = {handlers::OutcomeKind::retryable, e.what(), std::nullopt};
   }
-  apply(lane, items, outcomes);
+  apply(lane, items, outcomes, std::chrono::steady_clock::now() - started);
 }
 
+// `took` is the whole batch's time: for a batching handler an item is delivered when its batch
+// is (the file handler's fsync), so that is the item's delivery duration too.
 void Dispatcher::apply(Lane& lane, const std::vector<store::WorkItem>& items,
-                       const std::vector<handlers::Outcome>& outcomes) {
+                       const std::vector<handlers::Outcome>& outcomes,
+                       std::chrono::steady_clock::duration took) {
+  auto count = [&](ops::DeliveryOutcome outcome) {
+    if (metrics_) metrics_->attempt(lane.name, outcome, took);
+  };
   std::vector<std::string> done;
   const auto& retry = retry_of(lane);
   std::uniform_real_distribution<double> unit(0.0, 1.0);
@@ -153,6 +206,7 @@ void Dispatcher::apply(Lane& lane, const std::vector<store::WorkItem>& items,
     switch (outcome.kind) {
       case handlers::OutcomeKind::success:
         done.push_back(item.id);
+        count(ops::DeliveryOutcome::success);
         break;
       case handlers::OutcomeKind::retryable:
         if (attempts < retry.max_attempts) {
@@ -162,7 +216,9 @@ void Dispatcher::apply(Lane& lane, const std::vector<store::WorkItem>& items,
             r = unit(rng_);
           }
           auto delay = next_delay_ms(retry, attempts, r, outcome.retry_after_ms);
-          store_.reschedule(item.id, now_() + delay, outcome.error);
+          // +1: now_() truncates to the millisecond, and a Retry-After is a floor, never early.
+          store_.reschedule(item.id, now_() + delay + 1, outcome.error);
+          count(ops::DeliveryOutcome::retry);
           ops::log(ops::Level::warn, "delivery failed, will retry",
                    {{"handler", lane.name}, {"delivery_id", item.delivery_id},
                     {"attempt", std::to_string(attempts)}, {"error", outcome.error}});
@@ -171,6 +227,7 @@ void Dispatcher::apply(Lane& lane, const std::vector<store::WorkItem>& items,
         [[fallthrough]];
       case handlers::OutcomeKind::permanent:
         store_.dead_letter(item.id, outcome.error);
+        count(ops::DeliveryOutcome::dead);
         ops::log(ops::Level::error, "delivery dead-lettered",
                  {{"handler", lane.name}, {"delivery_id", item.delivery_id},
                   {"attempt", std::to_string(attempts)}, {"error", outcome.error}});

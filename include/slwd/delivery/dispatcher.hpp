@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -15,14 +16,21 @@
 
 #include "slwd/config/config.hpp"
 #include "slwd/handlers/handler.hpp"
+#include "slwd/ops/metrics_delivery.hpp"
+#include "slwd/delivery/token_bucket.hpp"
 #include "slwd/store/store.hpp"
 
 namespace slwd::delivery {
 
+// The rate limit a handler runs under: its own `rate_limit`, else its type's default.
+std::optional<config::RateLimit> rate_limit_of(const config::HandlerConfig& handler);
+
 class Dispatcher {
  public:
+  // `metrics` (optional) gets one count and duration per attempt and the per-handler queue
+  // gauges; it must outlive the dispatcher.
   Dispatcher(store::Store& store, std::shared_ptr<const config::Config> config,
-             store::NowMs now = store::system_now_ms);
+             store::NowMs now = store::system_now_ms, ops::Metrics* metrics = nullptr);
   ~Dispatcher();
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;
@@ -43,7 +51,8 @@ class Dispatcher {
     bool busy = false;
     bool wake = true;              // check the store now
     std::int64_t next_check_ms = 0;  // or at this time
-    std::int64_t not_before_ms = 0;  // batching handlers linger to let a batch fill up
+    std::int64_t not_before_ms = 0;  // rate limit, or a batching handler letting a batch fill
+    std::optional<TokenBucket> bucket;  // the handler's rate limit; none = unlimited
   };
 
   void run_worker();
@@ -51,12 +60,15 @@ class Dispatcher {
   std::int64_t earliest_check() const;
   void serve(Lane& lane);
   void apply(Lane& lane, const std::vector<store::WorkItem>& items,
-             const std::vector<handlers::Outcome>& outcomes);
+             const std::vector<handlers::Outcome>& outcomes,
+             std::chrono::steady_clock::duration took);
+  std::vector<ops::HandlerQueue> queue_sizes();
   const config::RetryConfig& retry_of(const Lane& lane) const;
 
   store::Store& store_;
   std::shared_ptr<const config::Config> config_;
   store::NowMs now_;
+  std::unique_ptr<ops::DeliveryMetrics> metrics_;
   std::vector<std::unique_ptr<Lane>> lanes_;
   std::vector<std::thread> workers_;
   std::mutex mutex_;

@@ -30,8 +30,10 @@ class Handler {
   virtual std::size_t max_batch() const { return 1; }
 };
 
-// Builds the handler a config entry describes. Throws std::runtime_error naming the handler
-// when its type cannot run here (e.g. the file cannot be opened).
-std::unique_ptr<Handler> make_handler(const config::HandlerConfig& config);
+// Builds the handler a config entry describes; `delivery` supplies the defaults its own keys
+// override (timeout). Throws std::runtime_error naming the handler when it cannot run here
+// (e.g. the file cannot be opened).
+std::unique_ptr<Handler> make_handler(const config::HandlerConfig& config,
+                                      const config::DeliveryConfig& delivery);
 
 }  // namespace slwd::handlers
