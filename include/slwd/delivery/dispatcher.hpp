@@ -17,7 +17,7 @@
 #include "slwd/config/config.hpp"
 #include "slwd/handlers/handler.hpp"
 #include "slwd/ops/metrics_delivery.hpp"
-#include "slwd/delivery/token_bucket.hpp"
+#include "slwd/ops/token_bucket.hpp"
 #include "slwd/store/store.hpp"
 
 namespace slwd::delivery {
@@ -52,7 +52,7 @@ class Dispatcher {
     bool wake = true;              // check the store now
     std::int64_t next_check_ms = 0;  // or at this time
     std::int64_t not_before_ms = 0;  // rate limit, or a batching handler letting a batch fill
-    std::optional<TokenBucket> bucket;  // the handler's rate limit; none = unlimited
+    std::optional<ops::TokenBucket> bucket;  // the handler's rate limit; none = unlimited
   };
 
   void run_worker();

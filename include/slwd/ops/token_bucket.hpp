@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace slwd::delivery {
+namespace slwd::ops {
 
 class TokenBucket {
  public:
@@ -26,4 +26,4 @@ class TokenBucket {
   std::int64_t last_ms_;
 };
 
-}  // namespace slwd::delivery
+}  // namespace slwd::ops

@@ -1,9 +1,9 @@
-#include "slwd/delivery/token_bucket.hpp"
+#include "slwd/ops/token_bucket.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-namespace slwd::delivery {
+namespace slwd::ops {
 
 TokenBucket::TokenBucket(double per_second, double burst, std::int64_t now_ms)
     : per_ms_(per_second / 1000.0), burst_(burst), tokens_(burst), last_ms_(now_ms) {}
@@ -31,4 +31,4 @@ std::int64_t TokenBucket::wait_ms(std::int64_t now_ms) {
   return static_cast<std::int64_t>(std::ceil((1.0 - tokens_) / per_ms_));
 }
 
-}  // namespace slwd::delivery
+}  // namespace slwd::ops

@@ -1,8 +1,8 @@
-#include "slwd/delivery/token_bucket.hpp"
+#include "slwd/ops/token_bucket.hpp"
 
 #include <gtest/gtest.h>
 
-namespace slwd::delivery {
+namespace slwd::ops {
 namespace {
 
 TEST(TokenBucket, StartsFullThenRefillsAtTheRate) {
@@ -38,4 +38,4 @@ TEST(TokenBucket, AClockSteppingBackMintsNothing) {
 }
 
 }  // namespace
-}  // namespace slwd::delivery
+}  // namespace slwd::ops
