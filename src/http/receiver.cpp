@@ -157,7 +157,8 @@ std::string_view target_path(std::string_view target) {
   return target.substr(0, target.find('?'));
 }
 
-Receiver::Receiver(std::shared_ptr<const config::Config> config) : config_(std::move(config)) {}
+Receiver::Receiver(std::shared_ptr<const config::Config> config)
+    : config_(std::move(config)), proxies_(config_->server.trusted_proxies) {}
 
 std::optional<Response> Receiver::check_head(const RequestHead& head) const {
   if (!find_endpoint(*config_, target_path(head.target))) return responses::not_found();

@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "slwd/events/event.hpp"
+#include "slwd/http/client_address.hpp"
 #include "slwd/ops/log.hpp"
 
 namespace slwd::http {
@@ -46,7 +47,11 @@ std::string_view endpoint_label(const config::Config& config, const RequestHead&
 }  // namespace
 
 Session::Session(net::ip::tcp::socket socket, std::shared_ptr<ServerState> state)
-    : stream_(std::move(socket)), state_(std::move(state)), store_timer_(stream_.get_executor()) {}
+    : stream_(std::move(socket)), state_(std::move(state)), store_timer_(stream_.get_executor()) {
+  boost::system::error_code ec;
+  auto remote = stream_.socket().remote_endpoint(ec);
+  if (!ec) peer_ = remote.address().to_string();
+}
 
 Session::~Session() { state_->session_closed(this); }
 
@@ -209,6 +214,8 @@ void Session::on_message(std::size_t message_len) {
   if (auto* response = std::get_if<Response>(&decision)) return send(std::move(*response));
 
   if (auto* accept = std::get_if<Accept>(&decision)) {
+    delivery_id_ = accept->delivery.delivery_id;
+    event_type_ = accept->delivery.event_type;
     auto delivery = std::make_shared<store::Delivery>(std::move(accept->delivery));
     ops::IngestMetrics* metrics = state_->metrics.get();
     // A static name (or "unknown"): the store thread's callback may hold the view.
@@ -229,6 +236,7 @@ void Session::on_message(std::size_t message_len) {
     });
   }
   auto& quarantine = std::get<Quarantine>(decision);
+  delivery_id_ = quarantine.item.delivery_id;
   ops::log(ops::Level::warn, "payload quarantined",
            {{"delivery_id", quarantine.item.delivery_id}, {"reason", quarantine.item.reason}});
   auto item = std::make_shared<store::QuarantineItem>(std::move(quarantine.item));
@@ -264,11 +272,30 @@ void Session::await_store(std::function<void(std::function<void(Response)>)> sta
   });
 }
 
+// One line per answer (never the body): what an operator greps for when SmartLead says a
+// delivery failed. Client = the peer, or the X-Forwarded-For hop behind trusted proxies.
+void Session::log_access(unsigned status) {
+  if (!ops::log_enabled(ops::Level::info)) return;
+  auto ms = std::chrono::duration<double, std::milli>(Clock::now() - started_).count();
+  char latency[32];
+  std::snprintf(latency, sizeof latency, "%.3f", ms);
+  std::string client = client_address(peer_, head_.forwarded_for, receiver_->trusted_proxies());
+  ops::log(ops::Level::info, "request",
+           {{"client", client},
+            {"method", head_.method},
+            {"path", target_path(head_.target)},
+            {"status", std::to_string(status)},
+            {"delivery_id", delivery_id_},
+            {"event_type", event_type_},
+            {"latency_ms", latency}});
+}
+
 void Session::send(Response response) {
   if (auto* metrics = state_->metrics.get()) {
     metrics->answered(endpoint_label(receiver_->config(), head_), response.status,
                       Clock::now() - started_);
   }
+  log_access(response.status);
   phase_ = Phase::writing;
   if (response.close || state_->draining) keep_alive_ = false;
   response_ = {};
@@ -297,6 +324,8 @@ void Session::on_write(beast::error_code ec) {
 
 void Session::next_request() {
   receiver_ = state_->receiver.load();
+  delivery_id_.clear();
+  event_type_.clear();
   scanned_ = 0;
   head_len_ = 0;
   head_ = {};

@@ -45,6 +45,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void next_request();
   void lingering_close();
   void drain();
+  void log_access(unsigned status);
   const config::ServerConfig& limits() const { return receiver_->config().server; }
 
   boost::beast::tcp_stream stream_;
@@ -64,6 +65,9 @@ class Session : public std::enable_shared_from_this<Session> {
   bool keep_alive_ = true;
   boost::beast::http::response<boost::beast::http::string_body> response_;
   boost::asio::steady_timer store_timer_;
+  std::string peer_;  // the socket's remote address, for the access log
+  std::string delivery_id_;  // of the current request, once known (access log)
+  std::string event_type_;
   std::uint64_t request_seq_ = 0;  // tells a late store answer from the current request's
   Clock::time_point started_{};  // head complete (or first byte): request duration's start
 };

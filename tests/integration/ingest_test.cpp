@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
 
 #include "harness.hpp"
@@ -297,6 +298,37 @@ TEST_F(Ingest, HeaderTimeoutClosesASlowHeadButIdleKeepAliveLastsLonger) {
   EXPECT_FALSE(idle.closed_within(std::chrono::seconds(3)));
   // ...and is closed once idle_timeout passes.
   EXPECT_TRUE(idle.closed_within(std::chrono::seconds(6)));
+}
+
+TEST_F(Ingest, AccessLogHasOneLinePerAnswerWithTheClientBehindATrustedProxy) {
+  // the test talks from 127.0.0.1, which the default trusted_proxies trusts
+  std::string body = sample_reply_body("access");
+  auto r = http_request(daemon_->port(), "POST", "/webhooks/smartlead", body,
+                        {{"X-Smartlead-Signature", sign(kSecret, body)},
+                         {"X-Request-Id", "acc-1"},
+                         {"X-Forwarded-For", "6.6.6.6, 198.51.100.23"}});
+  ASSERT_EQ(r.status, 200u);
+  ASSERT_EQ(http_request(daemon_->port(), "POST", "/nowhere", "{}").status, 404u);
+  std::vector<nlohmann::json> lines;
+  ASSERT_TRUE(eventually([&] {
+    lines.clear();
+    std::istringstream log(daemon_->log());
+    for (std::string line; std::getline(log, line);) {
+      auto j = nlohmann::json::parse(line, nullptr, false);
+      if (!j.is_discarded() && j.value("msg", "") == "request") lines.push_back(j);
+    }
+    return lines.size() >= 2;
+  }));
+  EXPECT_EQ(lines[0]["client"], "198.51.100.23");
+  EXPECT_EQ(lines[0]["status"], "200");
+  EXPECT_EQ(lines[0]["delivery_id"], "acc-1");
+  EXPECT_EQ(lines[0]["event_type"], "EMAIL_REPLY");
+  EXPECT_EQ(lines[0]["path"], "/webhooks/smartlead");
+  EXPECT_FALSE(lines[0]["latency_ms"].get<std::string>().empty());
+  EXPECT_EQ(lines[1]["status"], "404");
+  EXPECT_EQ(lines[1]["client"], "127.0.0.1");
+  // never the body
+  EXPECT_EQ(daemon_->log().find("\"access\""), std::string::npos);
 }
 
 TEST_F(Ingest, AdminPortAnswersHealthAndReadiness) {

@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "slwd/config/config.hpp"
+#include "slwd/http/client_address.hpp"
 #include "slwd/http/request.hpp"
 #include "slwd/store/store.hpp"
 
@@ -42,9 +43,12 @@ class Receiver {
   Decision decide(const RequestHead& head, std::string body, std::int64_t now_ms) const;
 
   const config::Config& config() const { return *config_; }
+  // server.trusted_proxies, parsed once per config snapshot (for the client address in logs).
+  const TrustedProxies& trusted_proxies() const { return proxies_; }
 
  private:
   std::shared_ptr<const config::Config> config_;
+  TrustedProxies proxies_;
 };
 
 // The path part of a request-target ("/a?b" -> "/a").
