@@ -8,7 +8,7 @@ SLWD_PACKAGES=(
   libboost1.81-dev libssl-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libhiredis-dev
   libyaml-cpp-dev libsqlite3-dev libcurl4-openssl-dev libcli11-dev libgtest-dev libgmock-dev
   libsystemd-dev
-  redis-server curl
+  redis-server curl nginx openssl
 )
 
 slwd_missing_packages() {

@@ -102,11 +102,10 @@ std::vector<std::string> make_env(const std::map<std::string, std::string>& extr
   return out;
 }
 
-pid_t spawn(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
-            const std::string& stdin_path, const std::string& stdout_path,
-            const std::string& stderr_path) {
-  std::vector<std::string> argv_s{SLWD_DAEMON_BIN};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
+// Spawns argv_s[0] (looked up in PATH when it has no slash) with stdio redirected to files.
+pid_t spawn_program(std::vector<std::string> argv_s, const std::map<std::string, std::string>& env,
+                    const std::string& stdin_path, const std::string& stdout_path,
+                    const std::string& stderr_path) {
   std::vector<char*> argv;
   for (auto& a : argv_s) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -121,10 +120,18 @@ pid_t spawn(const std::vector<std::string>& args, const std::map<std::string, st
   posix_spawn_file_actions_addopen(&actions, 1, stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&actions, 2, stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   pid_t pid = -1;
-  int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+  int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::runtime_error(std::string("posix_spawn: ") + std::strerror(rc));
   return pid;
+}
+
+pid_t spawn(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+            const std::string& stdin_path, const std::string& stdout_path,
+            const std::string& stderr_path) {
+  std::vector<std::string> argv_s{SLWD_DAEMON_BIN};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  return spawn_program(std::move(argv_s), env, stdin_path, stdout_path, stderr_path);
 }
 
 int wait_pid(pid_t pid, std::chrono::milliseconds timeout) {
@@ -210,9 +217,16 @@ std::optional<HttpResult> take_response(std::string& buf, bool eof) {
 
 ProcessResult run_cli(const std::vector<std::string>& args, const std::string& input,
                       const std::map<std::string, std::string>& env) {
+  std::vector<std::string> argv{SLWD_DAEMON_BIN};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_program(argv, input, env);
+}
+
+ProcessResult run_program(const std::vector<std::string>& argv, const std::string& input,
+                          const std::map<std::string, std::string>& env) {
   TempDir dir;
   write_file(dir.file("in"), input);
-  pid_t pid = spawn(args, env, dir.file("in"), dir.file("out"), dir.file("err"));
+  pid_t pid = spawn_program(argv, env, dir.file("in"), dir.file("out"), dir.file("err"));
   ProcessResult r;
   r.exit_code = wait_pid(pid, 60s);
   if (r.exit_code < 0) {

@@ -47,6 +47,10 @@ struct ProcessResult {
 ProcessResult run_cli(const std::vector<std::string>& args, const std::string& input = "",
                       const std::map<std::string, std::string>& env = {});
 
+// Runs any program (argv[0] looked up in PATH) to completion.
+ProcessResult run_program(const std::vector<std::string>& argv, const std::string& input = "",
+                          const std::map<std::string, std::string>& env = {});
+
 // A daemon started on a config the test writes. Its stderr (the log) goes to a file.
 class Daemon {
  public:
