@@ -5,6 +5,7 @@
 #include "scalars.hpp"
 #include "schema.hpp"
 #include "slwd/events/event.hpp"
+#include "slwd/events/template.hpp"
 
 namespace slwd::config::detail {
 namespace {
@@ -171,6 +172,11 @@ void read_templates(Reader& reader, const Field& field, HandlerConfig& handler) 
   if (!entries) return;
   for (auto& [key, value] : *entries) {
     if (auto type = canonical_event(reader, key, key.node.Scalar())) {
+      // Checked here so `check-config` names the template's line, not a failure at start.
+      if (auto parsed = slwd::events::parse_template(value); !parsed.value) {
+        reader.error(key.line, key.path + ": " + parsed.error);
+        continue;
+      }
       handler.templates[*type] = value;
     }
   }
