@@ -1,0 +1,77 @@
+#pragma once
+// Async hiredis on Asio (DESIGN §4: shaped like hiredis's adapters/libuv.h — all six hooks incl.
+// the timer, one strand, the fd released not closed, RAII over every hiredis handle): one
+// pipelined connection driven by the client's own io thread, with connect and command timeouts
+// and reconnection with backoff. hiredis types stay out of this header.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace slwd::store::redis {
+
+// redis://[[user]:password@]host[:port][/db] or unix:///path/to.sock[?db=N]
+struct RedisUrl {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 6379;
+  std::string unix_path;  // set for unix://
+  std::string username;
+  std::string password;   // never logged
+  int db = 0;
+};
+// nullopt with `error` set (never containing the password) when the URL is not one of the forms.
+std::optional<RedisUrl> parse_redis_url(std::string_view url, std::string& error);
+
+// An owned copy of a redisReply.
+struct Reply {
+  enum class Type { nil, status, error, integer, string, array };
+  Type type = Type::nil;
+  std::string str;  // status, error and string replies
+  long long integer = 0;
+  std::vector<Reply> elements;
+
+  bool is_error() const { return type == Type::error; }
+  bool is_nil() const { return type == Type::nil; }
+};
+
+struct ClientOptions {
+  RedisUrl url;
+  std::chrono::milliseconds connect_timeout{2000};
+  std::chrono::milliseconds command_timeout{2000};
+  std::string name = "slwd";  // CLIENT SETNAME, for operators reading CLIENT LIST
+};
+
+class Client {
+ public:
+  // `reply` is set when Redis answered (possibly with an error reply); otherwise `error` says
+  // why not: "timeout", "disconnected", "not connected".
+  using Callback = std::function<void(std::optional<Reply> reply, std::string error)>;
+
+  explicit Client(ClientOptions options);
+  ~Client();  // stops the io thread; every pending callback runs once with "disconnected"
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // Connects in the background (and again after every disconnection, with backoff).
+  void start();
+  // Waits up to `timeout` for the first connection; false if it did not come up.
+  bool wait_connected(std::chrono::milliseconds timeout);
+  bool connected() const;
+
+  // Sends one command (binary-safe arguments), pipelined behind the others. The callback runs
+  // exactly once, on the client's io thread, at the latest `command_timeout` after the call.
+  void command(std::vector<std::string> args, Callback callback);
+  // Blocking form for worker and tool threads (never the client's own thread): the reply, or
+  // std::runtime_error with a one-line reason (an error reply is returned, not thrown).
+  Reply call(std::vector<std::string> args);
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace slwd::store::redis
