@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "slwd/config/config.hpp"
+#include "slwd/store/redis_store.hpp"
 #include "slwd/store/sqlite_store.hpp"
 
 namespace slwd::store {
@@ -53,7 +54,8 @@ std::unique_ptr<Store> open_store(const config::StoreConfig& config, OpenMode mo
       }
       return open_sqlite_store(config, mode, std::move(now));
     case config::StoreType::redis:
-      throw std::runtime_error("store.type redis is not available in this build yet");
+      // Many daemons may share one Redis (SPEC §9): no lock; the consumer groups share the work.
+      return open_redis_store(config, mode, std::move(now));
   }
   throw std::runtime_error("unknown store type");
 }
