@@ -1,10 +1,12 @@
 // dlq list|replay|purge and quarantine list: read the store named in the config directly, in
 // tool mode, so they work beside a running daemon (SPEC §2).
+#include <algorithm>
 #include <iomanip>
 #include <iostream>
 
 #include "commands.hpp"
 #include "slwd/config/config.hpp"
+#include "slwd/ops/log.hpp"
 #include "slwd/store/json.hpp"
 #include "slwd/store/store.hpp"
 
@@ -14,6 +16,11 @@ namespace {
 std::unique_ptr<store::Store> open_tool_store(const std::string& config_path) {
   auto config = load_or_report(config_path);
   if (!config) return nullptr;
+  // An operator's command prints its answer on stdout; only problems belong on stderr.
+  ops::LogSettings quiet;
+  quiet.level = ops::Level::warn;
+  quiet.json = false;
+  ops::configure_logging(quiet);
   return store::open_store(config->store, store::OpenMode::tool);
 }
 
@@ -39,14 +46,21 @@ int dlq_list(const DlqOptions& options) {
     std::cout << "no dead letters\n";
     return 0;
   }
-  std::cout << std::left << std::setw(8) << "ID" << std::setw(20) << "HANDLER" << std::setw(26)
-            << "EVENT" << std::setw(9) << "ATTEMPTS" << std::setw(25) << "DEAD AT"
-            << "DELIVERY ID / LAST ERROR\n";
+  // Column widths from the data: SQLite ids are small numbers, Redis ids are stream ids.
+  std::size_t id_w = 4, handler_w = 9, event_w = 7;
   for (const auto& d : dead) {
-    std::cout << std::left << std::setw(8) << d.id << std::setw(20) << d.handler << std::setw(26)
-              << d.event_type << std::setw(9) << d.attempts << std::setw(25)
+    id_w = std::max(id_w, d.id.size() + 2);
+    handler_w = std::max(handler_w, d.handler.size() + 2);
+    event_w = std::max(event_w, d.event_type.size() + 2);
+  }
+  auto w = [](std::size_t n) { return std::setw(static_cast<int>(n)); };
+  std::cout << std::left << w(id_w) << "ID" << w(handler_w) << "HANDLER" << w(event_w) << "EVENT"
+            << std::setw(10) << "ATTEMPTS" << std::setw(26) << "DEAD AT" << "DELIVERY ID\n";
+  for (const auto& d : dead) {
+    std::cout << std::left << w(id_w) << d.id << w(handler_w) << d.handler << w(event_w)
+              << d.event_type << std::setw(10) << d.attempts << std::setw(26)
               << store::iso8601_ms(d.dead_at_ms) << d.delivery_id << "\n"
-              << std::string(88, ' ') << d.last_error << "\n";
+              << std::string(id_w, ' ') << "last error: " << d.last_error << "\n";
   }
   return 0;
 }
