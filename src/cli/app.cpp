@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "smartlead_commands.hpp"
 #include "slwd/cli/cli.hpp"
 #include "slwd/version.hpp"
 
@@ -84,6 +85,8 @@ int run(int argc, char** argv) {
 
   auto* version_cmd = app.add_subcommand("version", "print the version");
 
+  SmartleadCommands smartlead_commands(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -121,6 +124,7 @@ int run(int argc, char** argv) {
       return *dlq_replay_cmd ? dlq_replay(dlq_options) : dlq_purge(dlq_options);
     }
     if (*q_list) return quarantine_list(quarantine_path, quarantine_json);
+    if (smartlead_commands.selected()) return smartlead_commands.run();
     return serve(serve_options);
   } catch (const std::exception& e) {
     std::cerr << "smartlead-webhookd: " << one_line(e.what()) << "\n";
