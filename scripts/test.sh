@@ -18,6 +18,13 @@ run_suite() {
 }
 
 run_suite "$SLWD_ROOT/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+# The container image's build steps (docker/Dockerfile runs scripts/container-build.sh), for real:
+# a Release build into a temp prefix whose binary must serve. Minutes long, so ctest skips it and
+# it runs here once (tests/integration/deploy_test.cpp, ContainerBuild).
+if [ "${SLWD_SKIP_CONTAINER_BUILD:-0}" != 1 ]; then
+  echo "== container build steps"
+  SLWD_CONTAINER_BUILD_TEST=1 "$SLWD_ROOT/build/tests/integration_tests" --gtest_filter='ContainerBuild.*'
+fi
 if [ "${SLWD_SKIP_SANITIZERS:-0}" != 1 ]; then
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
