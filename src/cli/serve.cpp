@@ -3,6 +3,7 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <condition_variable>
 #include <cstdlib>
@@ -20,6 +21,7 @@
 #include "slwd/http/server.hpp"
 #include "slwd/ops/log.hpp"
 #include "slwd/ops/metrics.hpp"
+#include "slwd/ops/systemd.hpp"
 #include "slwd/store/store.hpp"
 #include "slwd/version.hpp"
 
@@ -55,7 +57,8 @@ ops::LogSettings log_settings(const config::LoggingConfig& logging) {
 
 // SIGHUP (SPEC §8): endpoints, secrets and logging are swapped for requests that start after
 // it; a config that does not load is logged and the running one kept.
-void reload(http::PublicServer& server, std::atomic<std::shared_ptr<const config::Config>>& running) {
+void reload(http::PublicServer& server, delivery::Dispatcher& dispatcher,
+            std::atomic<std::shared_ptr<const config::Config>>& running) {
   auto current = running.load();
   const std::string path = current->source;
   if (path.empty() || path.front() == '<') {
@@ -75,6 +78,12 @@ void reload(http::PublicServer& server, std::atomic<std::shared_ptr<const config
       next->server.threads != current->server.threads ||
       next->delivery.workers != current->delivery.workers) {
     ops::log(ops::Level::warn, "listen addresses, threads and workers change only on restart");
+  }
+  try {
+    dispatcher.reload(next);  // first: a handler that cannot be built refuses the whole reload
+  } catch (const std::exception& e) {
+    ops::log(ops::Level::error, "reload refused, keeping the running config", {{"error", e.what()}});
+    return;
   }
   ops::configure_logging(log_settings(next->logging));
   server.swap_receiver(std::make_shared<const http::Receiver>(next));
@@ -105,6 +114,8 @@ int serve(const ServeOptions& options) {
   unsigned threads = config->server.threads ? config->server.threads : usable_cores();
   net::io_context ioc(static_cast<int>(threads));
   auto work = net::make_work_guard(ioc);
+  ops::Systemd systemd;  // Type=notify; every call is a no-op without $NOTIFY_SOCKET
+  systemd.start_watchdog([&ioc](std::function<void()> probe) { net::post(ioc, std::move(probe)); });
 
   std::atomic<bool> shutting_down{false};
   http::PublicServer server(ioc, std::make_shared<const http::Receiver>(config), *store, &metrics);
@@ -146,6 +157,8 @@ int serve(const ServeOptions& options) {
             {"public_port", std::to_string(server.port())},
             {"admin_port", std::to_string(admin.port())},
             {"config", config->source}});
+  systemd.ready("listening on port " + std::to_string(server.port()) + ", admin port " +
+                std::to_string(admin.port()));
 
   for (;;) {
     std::unique_lock lock(signal_mutex);
@@ -154,8 +167,11 @@ int serve(const ServeOptions& options) {
     pending_signals.pop_front();
     lock.unlock();
     if (signo != SIGHUP) break;
-    reload(server, current);
+    systemd.reloading();
+    reload(server, dispatcher, current);
+    systemd.ready("serving; SIGHUP handled (the log says whether the new config was taken)");
   }
+  systemd.stopping();
   ops::log(ops::Level::info, "shutting down: draining connections");
   std::promise<void> drained;
   server.begin_shutdown([&drained] { drained.set_value(); });

@@ -39,9 +39,14 @@ Dispatcher::Dispatcher(store::Store& store, std::shared_ptr<const config::Config
 
 // Every configured handler, zeros included (SPEC §7), from the store's own counts.
 std::vector<ops::HandlerQueue> Dispatcher::queue_sizes() {
+  std::shared_ptr<const config::Config> config;
+  {
+    std::lock_guard lock(mutex_);
+    config = config_;
+  }
   auto counts = store_.counts();
   std::vector<ops::HandlerQueue> out;
-  for (const auto& h : config_->handlers) {
+  for (const auto& h : config->handlers) {
     ops::HandlerQueue q{h.name};
     if (auto it = counts.find(h.name); it != counts.end()) {
       q.pending = static_cast<std::uint64_t>(it->second.pending);
@@ -54,17 +59,41 @@ std::vector<ops::HandlerQueue> Dispatcher::queue_sizes() {
 
 Dispatcher::~Dispatcher() { stop(); }
 
-void Dispatcher::start() {
-  for (const auto& h : config_->handlers) {
-    auto lane = std::make_unique<Lane>();
+std::vector<std::shared_ptr<Dispatcher::Lane>> Dispatcher::build_lanes(
+    const std::shared_ptr<const config::Config>& config) {
+  std::vector<std::shared_ptr<Lane>> lanes;
+  for (const auto& h : config->handlers) {
+    auto lane = std::make_shared<Lane>();
     lane->name = h.name;
+    lane->owner = config;
     lane->config = &h;
-    lane->handler = handlers::make_handler(h, config_->delivery);
+    lane->handler = handlers::make_handler(h, config->delivery);
     if (auto limit = rate_limit_of(h)) {
       lane->bucket.emplace(limit->per_second, limit->burst, now_());
     }
-    lanes_.push_back(std::move(lane));
+    lanes.push_back(std::move(lane));
   }
+  return lanes;
+}
+
+void Dispatcher::reload(std::shared_ptr<const config::Config> next) {
+  auto lanes = build_lanes(next);  // may throw: nothing has changed yet
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& lane : lanes) {
+      for (auto& old : lanes_) {
+        if (old->name == lane->name && old->busy) lane->predecessor = old;
+      }
+    }
+    lanes_ = std::move(lanes);
+    config_ = std::move(next);
+    next_lane_ = 0;
+  }
+  cv_.notify_all();
+}
+
+void Dispatcher::start() {
+  lanes_ = build_lanes(config_);
   store_.set_work_listener([this] { notify(); });
   unsigned n = std::max(1u, config_->delivery.workers);
   for (unsigned i = 0; i < n; ++i) workers_.emplace_back([this] { run_worker(); });
@@ -97,12 +126,16 @@ void Dispatcher::stop() {
   store_.set_work_listener(nullptr);
 }
 
-Dispatcher::Lane* Dispatcher::pick_lane(std::int64_t now) {
+std::shared_ptr<Dispatcher::Lane> Dispatcher::pick_lane(std::int64_t now) {
   for (std::size_t k = 0; k < lanes_.size(); ++k) {
-    auto& lane = *lanes_[(next_lane_ + k) % lanes_.size()];
-    if (!lane.busy && now >= lane.not_before_ms && (lane.wake || lane.next_check_ms <= now)) {
+    const auto& lane = lanes_[(next_lane_ + k) % lanes_.size()];
+    if (lane->predecessor) {
+      if (lane->predecessor->busy) continue;  // the pre-reload lane still has a batch out
+      lane->predecessor.reset();
+    }
+    if (!lane->busy && now >= lane->not_before_ms && (lane->wake || lane->next_check_ms <= now)) {
       next_lane_ = (next_lane_ + k + 1) % lanes_.size();
-      return &lane;
+      return lane;
     }
   }
   return nullptr;
@@ -121,7 +154,7 @@ std::int64_t Dispatcher::earliest_check() const {
 void Dispatcher::run_worker() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
-    Lane* lane = pick_lane(now_());
+    std::shared_ptr<Lane> lane = pick_lane(now_());
     if (!lane) {
       auto wait_ms = std::max<std::int64_t>(1, earliest_check() - now_());
       cv_.wait_for(lock, std::chrono::milliseconds(wait_ms));
@@ -138,11 +171,11 @@ void Dispatcher::run_worker() {
 }
 
 const config::RetryConfig& Dispatcher::retry_of(const Lane& lane) const {
-  return lane.config->retry ? *lane.config->retry : config_->delivery.retry;
+  return lane.config->retry ? *lane.config->retry : lane.owner->delivery.retry;
 }
 
 void Dispatcher::serve(Lane& lane) {
-  auto timeout = lane.config->timeout.value_or(config_->delivery.timeout);
+  auto timeout = lane.config->timeout.value_or(lane.owner->delivery.timeout);
   // A lease longer than any attempt: work is re-claimable only once its worker is surely gone.
   auto lease = std::max<std::chrono::milliseconds>(std::chrono::seconds(30), 3 * timeout);
   std::size_t batch = lane.handler->max_batch();

@@ -40,12 +40,18 @@ class Dispatcher {
   void start();
   // Wakes every lane: new work was recorded or replayed.
   void notify();
+  // SIGHUP (SPEC §8): lanes for `next`'s handlers replace the current ones atomically. A lane
+  // in the middle of a batch finishes it on the old config, and its successor waits for it, so
+  // one handler never runs twice at once. Work of removed handlers stays in the store. Throws
+  // std::runtime_error (nothing changed) when a new handler cannot be built.
+  void reload(std::shared_ptr<const config::Config> next);
   // Lets every worker finish its current attempt, then joins them. Idempotent.
   void stop();
 
  private:
   struct Lane {
     std::string name;
+    std::shared_ptr<const config::Config> owner;  // keeps `config` alive across reloads
     const config::HandlerConfig* config = nullptr;
     std::unique_ptr<handlers::Handler> handler;
     bool busy = false;
@@ -53,10 +59,13 @@ class Dispatcher {
     std::int64_t next_check_ms = 0;  // or at this time
     std::int64_t not_before_ms = 0;  // rate limit, or a batching handler letting a batch fill
     std::optional<ops::TokenBucket> bucket;  // the handler's rate limit; none = unlimited
+    std::shared_ptr<Lane> predecessor;  // the same handler's lane before a reload, until idle
   };
 
+  std::vector<std::shared_ptr<Lane>> build_lanes(const std::shared_ptr<const config::Config>& config);
+
   void run_worker();
-  Lane* pick_lane(std::int64_t now);
+  std::shared_ptr<Lane> pick_lane(std::int64_t now);
   std::int64_t earliest_check() const;
   void serve(Lane& lane);
   void apply(Lane& lane, const std::vector<store::WorkItem>& items,
@@ -69,7 +78,7 @@ class Dispatcher {
   std::shared_ptr<const config::Config> config_;
   store::NowMs now_;
   std::unique_ptr<ops::DeliveryMetrics> metrics_;
-  std::vector<std::unique_ptr<Lane>> lanes_;
+  std::vector<std::shared_ptr<Lane>> lanes_;  // guarded by mutex_; workers hold a copy while serving
   std::vector<std::thread> workers_;
   std::mutex mutex_;
   std::condition_variable cv_;
