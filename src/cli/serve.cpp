@@ -126,14 +126,10 @@ int serve(const ServeOptions& options) {
   admin_context.token = [&current] { return current.load()->admin.token; };
   admin_context.metrics_text = [&metrics] { return metrics.render(); };
   http::AdminServer admin(ioc, config->admin.listen, admin_context);
-  server.start();
-  admin.start();
-
-  std::vector<std::thread> io_threads;
-  for (unsigned i = 0; i < threads; ++i) io_threads.emplace_back([&ioc] { ioc.run(); });
-
-  // Signals are only noted on the io thread; reloading (file reads) and stopping happen here on
-  // the main thread, so no io thread ever waits on a disk.
+  // Installed before the listeners open: a SIGHUP that arrives once a client or systemd can see
+  // us must not hit the default action (terminate). Signals are only noted on the io thread;
+  // reloading (file reads) and stopping happen here on the main thread, so no io thread ever
+  // waits on a disk.
   std::mutex signal_mutex;
   std::condition_variable signal_cv;
   std::deque<int> pending_signals;
@@ -150,6 +146,12 @@ int serve(const ServeOptions& options) {
         if (signo == SIGHUP) signals.async_wait(on_signal);
       };
   signals.async_wait(on_signal);
+
+  server.start();
+  admin.start();
+
+  std::vector<std::thread> io_threads;
+  for (unsigned i = 0; i < threads; ++i) io_threads.emplace_back([&ioc] { ioc.run(); });
 
   ops::log(ops::Level::info, "listening",
            {{"version", kVersion},
