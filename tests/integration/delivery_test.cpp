@@ -6,6 +6,7 @@
 #include <set>
 
 #include "harness.hpp"
+#include "store_param.hpp"
 #include "support/fake_http_server.hpp"
 
 namespace slwd::testing {
@@ -17,7 +18,8 @@ using slwd::test::Reply;
 
 constexpr const char* kSecret = "test-secret";
 
-std::string base_config(const std::string& handlers, const std::string& delivery = "") {
+std::string config_on(const std::string& store_block, const std::string& handlers,
+                      const std::string& delivery = "") {
   return R"(
 server:
   listen: "127.0.0.1:{{PORT}}"
@@ -27,8 +29,7 @@ endpoints:
   - path: /webhooks/smartlead
     secrets: ["test-secret"]
 store:
-  sqlite: { path: "{{DIR}}/store.db" }
-  dedupe_body: false
+)" + store_block + R"(  dedupe_body: false
 delivery:
   workers: 4
   timeout: 2s
@@ -51,14 +52,19 @@ nlohmann::json dlq_json(const Daemon& d) {
   return nlohmann::json::parse(r.out);
 }
 
-class Delivery : public ::testing::Test {
+class Delivery : public StoreParamTest {
  protected:
+  // The config on this test's store.
+  std::string base_config(const std::string& handlers, const std::string& delivery = "") const {
+    return config_on(store_block(), handlers, delivery);
+  }
   void start(const std::string& config) {
     daemon_ = std::make_unique<Daemon>(dir_, config);
     daemon_->start();
   }
   void TearDown() override {
     if (HasFailure() && daemon_) std::cerr << "---- daemon log ----\n" << daemon_->log();
+    StoreParamTest::TearDown();
   }
   HttpResult post(const std::string& body, const std::string& id,
                   std::map<std::string, std::string> extra = {}) {
@@ -71,7 +77,7 @@ class Delivery : public ::testing::Test {
   std::unique_ptr<Daemon> daemon_;
 };
 
-TEST_F(Delivery, HttpHandlerForwardsTheRawBodyByteForByteWithSignedHeaders) {
+TEST_P(Delivery, HttpHandlerForwardsTheRawBodyByteForByteWithSignedHeaders) {
   FakeHttpServer sink;
   start(base_config("  - name: forward\n    type: http\n    url: \"" + sink.url("/in") +
                     "\"\n    secret: forward-secret\n    headers: { X-Team: sales }\n"));
@@ -95,7 +101,7 @@ TEST_F(Delivery, HttpHandlerForwardsTheRawBodyByteForByteWithSignedHeaders) {
   EXPECT_FALSE(sink.requests().at(1).has_header("x-webhook-level"));
 }
 
-TEST_F(Delivery, ServerErrorsAreRetriedUntilTheSinkAcceptsThenDeliveredOnce) {
+TEST_P(Delivery, ServerErrorsAreRetriedUntilTheSinkAcceptsThenDeliveredOnce) {
   FakeHttpServer sink([](const RecordedRequest&, std::size_t i) {
     return Reply{i < 3 ? 500 : 200, {}, i < 3 ? "boom" : "ok"};
   });
@@ -114,7 +120,7 @@ TEST_F(Delivery, ServerErrorsAreRetriedUntilTheSinkAcceptsThenDeliveredOnce) {
   EXPECT_TRUE(dlq_json(*daemon_).empty());
 }
 
-TEST_F(Delivery, RetryAfterIsAFloorForTheNextAttempt) {
+TEST_P(Delivery, RetryAfterIsAFloorForTheNextAttempt) {
   FakeHttpServer sink([](const RecordedRequest&, std::size_t i) {
     if (i == 0) return Reply{429, {{"Retry-After", "2"}}, "slow down"};
     return Reply{200, {}, "ok"};
@@ -127,7 +133,7 @@ TEST_F(Delivery, RetryAfterIsAFloorForTheNextAttempt) {
   EXPECT_GE(requests[1].arrived - requests[0].arrived, std::chrono::milliseconds(2000));
 }
 
-TEST_F(Delivery, AClientErrorIsDeadLetteredAtOnceAndReplayDeliversIt) {
+TEST_P(Delivery, AClientErrorIsDeadLetteredAtOnceAndReplayDeliversIt) {
   std::atomic<int> status{400};
   FakeHttpServer sink([&](const RecordedRequest&, std::size_t) {
     return Reply{status.load(), {}, status == 400 ? "{\"error\":\"bad field\"}" : "ok"};
@@ -159,7 +165,7 @@ TEST_F(Delivery, AClientErrorIsDeadLetteredAtOnceAndReplayDeliversIt) {
   EXPECT_TRUE(eventually([&] { return dlq_json(*daemon_).empty(); }));
 }
 
-TEST_F(Delivery, AdminReplayAndPurgeBySelection) {
+TEST_P(Delivery, AdminReplayAndPurgeBySelection) {
   FakeHttpServer sink([](const RecordedRequest&, std::size_t) { return Reply{404, {}, "gone"}; });
   start(base_config("  - name: gone\n    type: http\n    url: \"" + sink.url("/") + "\"\n"));
   for (int i = 1; i <= 3; ++i) {
@@ -180,7 +186,7 @@ TEST_F(Delivery, AdminReplayAndPurgeBySelection) {
   EXPECT_TRUE(dlq_json(*daemon_).empty());
 }
 
-TEST_F(Delivery, AHungSinkDoesNotHoldBackAHealthyHandler) {
+TEST_P(Delivery, AHungSinkDoesNotHoldBackAHealthyHandler) {
   FakeHttpServer hung([](const RecordedRequest&, std::size_t) {
     Reply r;
     r.hang = true;
@@ -202,7 +208,7 @@ TEST_F(Delivery, AHungSinkDoesNotHoldBackAHealthyHandler) {
   }, std::chrono::seconds(20)));
 }
 
-TEST_F(Delivery, FiltersRouteByCampaignCategoryAndLevel) {
+TEST_P(Delivery, FiltersRouteByCampaignCategoryAndLevel) {
   FakeHttpServer sink;
   auto handler = [&](const std::string& name, const std::string& rest) {
     return "  - name: " + name + "\n    type: http\n    url: \"" + sink.url("/" + name) + "\"\n" + rest;
@@ -228,7 +234,7 @@ TEST_F(Delivery, FiltersRouteByCampaignCategoryAndLevel) {
   EXPECT_EQ(got["/by-level"], (std::set<std::string>{"f-3"}));
 }
 
-TEST_F(Delivery, CommandHandlerSucceedsFailsAndTimesOut) {
+TEST_P(Delivery, CommandHandlerSucceedsFailsAndTimesOut) {
   std::string out = dir_.file("cmd-out");
   start(base_config(
       "  - name: writer\n    type: command\n    events: [EMAIL_REPLY]\n"
@@ -253,7 +259,7 @@ TEST_F(Delivery, CommandHandlerSucceedsFailsAndTimesOut) {
   EXPECT_NE(by_handler["sleepy"]["last_error"].get<std::string>().find("timeout"), std::string::npos);
 }
 
-TEST_F(Delivery, KillNineWithDeliveriesInFlightLosesNothing) {
+TEST_P(Delivery, KillNineWithDeliveriesInFlightLosesNothing) {
   std::atomic<bool> slow{true};
   auto script = [&](const RecordedRequest&, std::size_t) {
     Reply r;
@@ -275,6 +281,8 @@ TEST_F(Delivery, KillNineWithDeliveriesInFlightLosesNothing) {
   EXPECT_TRUE(eventually([&] { return ids_of(a.requests()) == want && ids_of(b.requests()) == want; },
                          std::chrono::seconds(30)));
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, Delivery, kAllStores, store_kind_name);
 
 }  // namespace
 }  // namespace slwd::testing

@@ -1,4 +1,4 @@
-// End-to-end ingest on the embedded store: the real binary, real sockets, real files.
+// End-to-end ingest on each store (sqlite, redis): the real binary, real sockets, real files.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "harness.hpp"
+#include "store_param.hpp"
 #include "slwd/security/signature.hpp"
 
 namespace slwd::testing {
@@ -14,7 +15,8 @@ namespace {
 
 constexpr const char* kSecret = "test-secret";
 
-const char* kConfig = R"(
+std::string config(const std::string& store_block) {
+  return R"(
 server:
   listen: "127.0.0.1:{{PORT}}"
   threads: 2
@@ -32,8 +34,7 @@ endpoints:
     require_signature: false
     handlers: [audit]
 store:
-  sqlite: { path: "{{DIR}}/store.db" }
-handlers:
+)" + store_block + R"(handlers:
   - name: audit
     type: file
     path: "{{DIR}}/events.jsonl"
@@ -41,15 +42,18 @@ handlers:
     type: log
 logging: { level: debug, format: json }
 )";
+}
 
-class Ingest : public ::testing::Test {
+class Ingest : public StoreParamTest {
  protected:
   void SetUp() override {
-    daemon_ = std::make_unique<Daemon>(dir_, kConfig);
+    StoreParamTest::SetUp();
+    daemon_ = std::make_unique<Daemon>(dir_, config(store_block()));
     daemon_->start();
   }
   void TearDown() override {
-    if (HasFailure()) std::cerr << "---- daemon log ----\n" << daemon_->log();
+    if (HasFailure() && daemon_) std::cerr << "---- daemon log ----\n" << daemon_->log();
+    StoreParamTest::TearDown();
   }
 
   std::string events_path() const { return dir_.file("events.jsonl"); }
@@ -79,7 +83,7 @@ class Ingest : public ::testing::Test {
   std::unique_ptr<Daemon> daemon_;
 };
 
-TEST_F(Ingest, SignedPostIsAcknowledgedThenWrittenByTheFileHandler) {
+TEST_P(Ingest, SignedPostIsAcknowledgedThenWrittenByTheFileHandler) {
   auto r = post_signed(daemon_->port(), sample_reply_body("first"), kSecret, "d-1");
   EXPECT_EQ(r.status, 200u);
   EXPECT_EQ(r.body, R"({"received":true})");
@@ -96,7 +100,7 @@ TEST_F(Ingest, SignedPostIsAcknowledgedThenWrittenByTheFileHandler) {
   EXPECT_TRUE(eventually([&] { return daemon_->log().find("\"delivery_id\":\"d-1\"") != std::string::npos; }));
 }
 
-TEST_F(Ingest, SameDeliveryIdIsAlreadyProcessedAndWrittenOnce) {
+TEST_P(Ingest, SameDeliveryIdIsAlreadyProcessedAndWrittenOnce) {
   ASSERT_EQ(post_signed(daemon_->port(), sample_reply_body("a"), kSecret, "dup-1").status, 200u);
   auto again = post_signed(daemon_->port(), sample_reply_body("b"), kSecret, "dup-1");
   EXPECT_EQ(again.status, 200u);
@@ -105,7 +109,7 @@ TEST_F(Ingest, SameDeliveryIdIsAlreadyProcessedAndWrittenOnce) {
   EXPECT_EQ(lines_for("dup-1").size(), 1u);
 }
 
-TEST_F(Ingest, WithoutRequestIdTheBodyHashIsTheDeliveryId) {
+TEST_P(Ingest, WithoutRequestIdTheBodyHashIsTheDeliveryId) {
   std::string body = sample_reply_body("no-id");
   EXPECT_EQ(post_signed(daemon_->port(), body, kSecret, std::nullopt).body, R"({"received":true})");
   EXPECT_EQ(post_signed(daemon_->port(), body, kSecret, std::nullopt).body,
@@ -120,7 +124,7 @@ TEST_F(Ingest, WithoutRequestIdTheBodyHashIsTheDeliveryId) {
   EXPECT_FALSE(delivered("new-id"));
 }
 
-TEST_F(Ingest, RotatedSecretAndLevelAreAccepted) {
+TEST_P(Ingest, RotatedSecretAndLevelAreAccepted) {
   std::string body = sample_reply_body("rotated");
   auto r = http_request(daemon_->port(), "POST", "/webhooks/smartlead", body,
                         {{"X-Smartlead-Signature", sign("old-secret", body)},
@@ -131,7 +135,7 @@ TEST_F(Ingest, RotatedSecretAndLevelAreAccepted) {
   EXPECT_EQ(lines_for("rot-1").at(0)["level"], "campaign");
 }
 
-TEST_F(Ingest, RefusalsGetTheStatusesOfSpecSection4) {
+TEST_P(Ingest, RefusalsGetTheStatusesOfSpecSection4) {
   auto port = daemon_->port();
   std::string body = sample_reply_body("refused");
   std::string sig = sign(kSecret, body);
@@ -178,7 +182,7 @@ TEST_F(Ingest, RefusalsGetTheStatusesOfSpecSection4) {
   EXPECT_EQ(post_signed(port, sample_reply_body("again"), kSecret, "r-400").body, R"({"received":true})");
 }
 
-TEST_F(Ingest, MalformedFramingClosesTheConnectionAndDropsWhatWasPipelinedBehindIt) {
+TEST_P(Ingest, MalformedFramingClosesTheConnectionAndDropsWhatWasPipelinedBehindIt) {
   std::string body = sample_reply_body("smuggled");
   std::string valid = "POST /webhooks/smartlead HTTP/1.1\r\nHost: x\r\nX-Request-Id: smuggled-1\r\n"
                       "X-Smartlead-Signature: " + sign(kSecret, body) +
@@ -229,7 +233,7 @@ TEST_F(Ingest, MalformedFramingClosesTheConnectionAndDropsWhatWasPipelinedBehind
   EXPECT_FALSE(delivered("smuggled-1"));
 }
 
-TEST_F(Ingest, ChunkedBodiesAreAccepted) {
+TEST_P(Ingest, ChunkedBodiesAreAccepted) {
   std::string body = sample_reply_body("chunked");
   RawConnection conn(daemon_->port());
   std::string head = "POST /webhooks/smartlead HTTP/1.1\r\nHost: x\r\nX-Request-Id: chunk-1\r\n"
@@ -250,7 +254,7 @@ TEST_F(Ingest, ChunkedBodiesAreAccepted) {
   EXPECT_EQ(lines_for("chunk-1")[0]["event"]["reply_message"]["text"], "chunked");
 }
 
-TEST_F(Ingest, KeepAliveAndPipeliningAnswerInOrderOnOneConnection) {
+TEST_P(Ingest, KeepAliveAndPipeliningAnswerInOrderOnOneConnection) {
   auto request = [&](const std::string& id, const std::string& target) {
     std::string body = sample_reply_body(id);
     return "POST " + target + " HTTP/1.1\r\nHost: x\r\nX-Request-Id: " + id +
@@ -276,7 +280,7 @@ TEST_F(Ingest, KeepAliveAndPipeliningAnswerInOrderOnOneConnection) {
   EXPECT_EQ(responses[1].status, 200u);
 }
 
-TEST_F(Ingest, UnsignedEndpointAcceptsWithoutSignature) {
+TEST_P(Ingest, UnsignedEndpointAcceptsWithoutSignature) {
   auto r = http_request(daemon_->port(), "POST", "/webhooks/unsigned", sample_reply_body("u"),
                         {{"X-Request-Id", "unsigned-1"}});
   EXPECT_EQ(r.status, 200u);
@@ -284,7 +288,7 @@ TEST_F(Ingest, UnsignedEndpointAcceptsWithoutSignature) {
   EXPECT_EQ(lines_for("unsigned-1")[0]["endpoint"], "/webhooks/unsigned");
 }
 
-TEST_F(Ingest, HeaderTimeoutClosesASlowHeadButIdleKeepAliveLastsLonger) {
+TEST_P(Ingest, HeaderTimeoutClosesASlowHeadButIdleKeepAliveLastsLonger) {
   RawConnection slow(daemon_->port());
   slow.send("POST /webhooks/smartlead HTTP/1.1\r\nHost: x\r\n");  // never finished
   EXPECT_TRUE(slow.closed_within(std::chrono::seconds(5)));
@@ -300,7 +304,7 @@ TEST_F(Ingest, HeaderTimeoutClosesASlowHeadButIdleKeepAliveLastsLonger) {
   EXPECT_TRUE(idle.closed_within(std::chrono::seconds(6)));
 }
 
-TEST_F(Ingest, AccessLogHasOneLinePerAnswerWithTheClientBehindATrustedProxy) {
+TEST_P(Ingest, AccessLogHasOneLinePerAnswerWithTheClientBehindATrustedProxy) {
   // the test talks from 127.0.0.1, which the default trusted_proxies trusts
   std::string body = sample_reply_body("access");
   auto r = http_request(daemon_->port(), "POST", "/webhooks/smartlead", body,
@@ -331,7 +335,7 @@ TEST_F(Ingest, AccessLogHasOneLinePerAnswerWithTheClientBehindATrustedProxy) {
   EXPECT_EQ(daemon_->log().find("\"access\""), std::string::npos);
 }
 
-TEST_F(Ingest, AdminPortAnswersHealthAndReadiness) {
+TEST_P(Ingest, AdminPortAnswersHealthAndReadiness) {
   auto health = http_request(daemon_->admin_port(), "GET", "/healthz", "");
   EXPECT_EQ(health.status, 200u);
   auto ready = http_request(daemon_->admin_port(), "GET", "/readyz", "");
@@ -340,7 +344,7 @@ TEST_F(Ingest, AdminPortAnswersHealthAndReadiness) {
   EXPECT_EQ(http_request(daemon_->port(), "GET", "/healthz", "").status, 404u);
 }
 
-TEST_F(Ingest, SendCommandPostsEverySampleType) {
+TEST_P(Ingest, SendCommandPostsEverySampleType) {
   for (const char* type : {"EMAIL_SENT", "FIRST_EMAIL_SENT", "EMAIL_OPEN", "EMAIL_LINK_CLICK", "EMAIL_REPLY",
                            "EMAIL_BOUNCE", "LEAD_UNSUBSCRIBED", "LEAD_CATEGORY_UPDATED",
                            "CAMPAIGN_STATUS_CHANGED", "UNTRACKED_REPLIES", "MANUAL_STEP_REACHED"}) {
@@ -361,7 +365,7 @@ TEST_F(Ingest, SendCommandPostsEverySampleType) {
   EXPECT_EQ(wrong.out, "sent 3: 401=3\n");
 }
 
-TEST_F(Ingest, KillNineLosesNoAcknowledgedDelivery) {
+TEST_P(Ingest, KillNineLosesNoAcknowledgedDelivery) {
   auto r = run_cli({"send", "--url", daemon_->url(), "--secret", kSecret, "--event", "EMAIL_REPLY",
                     "--request-id", "k9", "--count", "300", "--concurrency", "8"});
   ASSERT_EQ(r.out, "sent 300: 200=300\n") << r.err;
@@ -378,7 +382,7 @@ TEST_F(Ingest, KillNineLosesNoAcknowledgedDelivery) {
   EXPECT_EQ(again.body, R"({"status":"already_processed"})");
 }
 
-TEST_F(Ingest, SigtermFinishesInFlightWorkAndExitsZero) {
+TEST_P(Ingest, SigtermFinishesInFlightWorkAndExitsZero) {
   auto r = run_cli({"send", "--url", daemon_->url(), "--secret", kSecret, "--event", "EMAIL_OPEN",
                     "--request-id", "term", "--count", "50", "--concurrency", "4"});
   ASSERT_EQ(r.out, "sent 50: 200=50\n");
@@ -388,6 +392,8 @@ TEST_F(Ingest, SigtermFinishesInFlightWorkAndExitsZero) {
   daemon_->start();  // whatever was not delivered before the stop is delivered now
   EXPECT_TRUE(eventually([&] { return delivered("term-1") && delivered("term-50"); }));
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, Ingest, kAllStores, store_kind_name);
 
 }  // namespace
 }  // namespace slwd::testing
