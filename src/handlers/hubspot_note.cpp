@@ -5,28 +5,15 @@
 #include <cctype>
 #include <vector>
 
+#include "slwd/events/timestamp.hpp"
 #include "slwd/security/signature.hpp"
+#include "utf8.hpp"
 
 namespace slwd::handlers::hubspot {
 namespace {
 
 constexpr std::string_view kEllipsis = "\xE2\x80\xA6";     // …
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-
-// Length of the valid UTF-8 sequence at s[i], 0 when there is none.
-std::size_t utf8_length(std::string_view s, std::size_t i) {
-  const auto lead = static_cast<unsigned char>(s[i]);
-  const std::size_t n = lead < 0x80           ? 1
-                        : (lead >> 5) == 0x6  ? 2
-                        : (lead >> 4) == 0xE  ? 3
-                        : (lead >> 3) == 0x1E ? 4
-                                              : 0;
-  if (n == 0 || i + n > s.size()) return 0;
-  for (std::size_t k = 1; k < n; ++k) {
-    if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return 0;
-  }
-  return n;
-}
 
 std::string_view entity_of(char c) {
   switch (c) {
@@ -37,36 +24,6 @@ std::string_view entity_of(char c) {
     case '\'': return "&#39;";
     default: return {};
   }
-}
-
-// Howard Hinnant's days_from_civil: days since 1970-01-01 of a proleptic Gregorian date.
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-// Reads exactly `n` digits at s[pos]; advances pos.
-bool digits(std::string_view s, std::size_t& pos, std::size_t n, int& out) {
-  if (pos + n > s.size()) return false;
-  int v = 0;
-  for (std::size_t k = 0; k < n; ++k) {
-    const char c = s[pos + k];
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + (c - '0');
-  }
-  out = v;
-  pos += n;
-  return true;
-}
-
-bool expect(std::string_view s, std::size_t& pos, char c) {
-  if (pos >= s.size() || s[pos] != c) return false;
-  ++pos;
-  return true;
 }
 
 std::string trim(std::string_view s) {
@@ -117,7 +74,7 @@ std::string html_escape(std::string_view text, std::size_t max_bytes) {
     std::size_t consumed = 1;
     if (auto entity = entity_of(text[i]); !entity.empty()) {
       piece = entity;
-    } else if (std::size_t n = utf8_length(text, i); n > 0) {
+    } else if (std::size_t n = utf8_sequence_length(text, i); n > 0) {
       piece = text.substr(i, n);
       consumed = n;
     } else {
@@ -189,64 +146,12 @@ std::string html_to_text(std::string_view html) {
 std::optional<std::int64_t> parse_timestamp_ms(std::string_view raw) {
   const std::string s = trim(raw);
   if (s.empty()) return std::nullopt;
-  if (s.find_first_not_of("0123456789") == std::string::npos) {
+  if (s.find_first_not_of("0123456789") == std::string::npos) {  // epoch seconds or ms
     if (s.size() > 15) return std::nullopt;
     const std::int64_t v = std::stoll(s);
     return s.size() <= 11 ? v * 1000 : v;
   }
-  std::size_t pos = 0;
-  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  if (!digits(s, pos, 4, year) || !expect(s, pos, '-') || !digits(s, pos, 2, month) ||
-      !expect(s, pos, '-') || !digits(s, pos, 2, day)) {
-    return std::nullopt;
-  }
-  if (month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
-  std::int64_t millis = 0;
-  std::int64_t offset_minutes = 0;
-  if (pos < s.size()) {
-    if (s[pos] != 'T' && s[pos] != 't' && s[pos] != ' ') return std::nullopt;
-    ++pos;
-    if (!digits(s, pos, 2, hour) || !expect(s, pos, ':') || !digits(s, pos, 2, minute)) {
-      return std::nullopt;
-    }
-    if (pos < s.size() && s[pos] == ':') {
-      ++pos;
-      if (!digits(s, pos, 2, second)) return std::nullopt;
-      if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
-        ++pos;
-        std::size_t n = 0;
-        std::int64_t scale = 100;
-        while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) {
-          if (n < 3) millis += (s[pos] - '0') * scale;
-          scale /= 10;
-          ++n;
-          ++pos;
-        }
-        if (n == 0) return std::nullopt;
-      }
-    }
-    if (hour > 23 || minute > 59 || second > 60) return std::nullopt;
-    if (pos < s.size()) {
-      if (s[pos] == 'Z' || s[pos] == 'z') {
-        ++pos;
-      } else if (s[pos] == '+' || s[pos] == '-') {
-        const int sign = s[pos] == '-' ? -1 : 1;
-        ++pos;
-        int oh = 0, om = 0;
-        if (!digits(s, pos, 2, oh)) return std::nullopt;
-        if (pos < s.size() && s[pos] == ':') ++pos;
-        if (pos < s.size() && !digits(s, pos, 2, om)) return std::nullopt;
-        if (oh > 23 || om > 59) return std::nullopt;
-        offset_minutes = sign * (oh * 60 + om);
-      }
-    }
-    if (pos != s.size()) return std::nullopt;
-  }
-  const std::int64_t days =
-      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-  const std::int64_t secs =
-      days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
-  return secs * 1000 + millis;
+  return events::parse_iso8601_ms(s);
 }
 
 std::string note_marker(std::string_view delivery_id) {

@@ -1,24 +1,10 @@
 #include "outcome_of.hpp"
 
 #include "slwd/outbound/retry_after.hpp"
+#include "utf8.hpp"
 
 namespace slwd::handlers {
 namespace {
-
-// Length of the valid UTF-8 sequence starting at s[i], 0 when it is not one.
-std::size_t utf8_length(std::string_view s, std::size_t i) {
-  const auto lead = static_cast<unsigned char>(s[i]);
-  std::size_t n = lead < 0x80           ? 1
-                  : (lead >> 5) == 0x6  ? 2
-                  : (lead >> 4) == 0xE  ? 3
-                  : (lead >> 3) == 0x1E ? 4
-                                        : 0;
-  if (n == 0 || i + n > s.size()) return 0;
-  for (std::size_t k = 1; k < n; ++k) {
-    if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return 0;
-  }
-  return n;
-}
 
 bool is_retryable_status(long status) {
   return status == 408 || status == 429 || (status >= 500 && status <= 599);
@@ -30,7 +16,7 @@ std::string one_line_snippet(std::string_view body, std::size_t max_bytes) {
   std::string out;
   std::size_t i = 0;
   while (i < body.size()) {
-    const std::size_t n = utf8_length(body, i);
+    const std::size_t n = utf8_sequence_length(body, i);
     if (n == 0) {
       if (out.size() + 1 > max_bytes) break;
       out += '?';

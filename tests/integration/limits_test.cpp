@@ -72,6 +72,7 @@ TEST(Limits, AHungStoreAnswers503WithinThreeSecondsAndRecovers) {
   // Another process holds SQLite's write lock: the daemon's commit cannot finish.
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(dir.file("store.db").c_str(), &db), SQLITE_OK);
+  sqlite3_busy_timeout(db, 5000);  // the daemon may be mid-commit (its delivery lane) right now
   ASSERT_EQ(sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
 
   auto started = std::chrono::steady_clock::now();
