@@ -19,12 +19,13 @@ constexpr std::int64_t kBatchLingerMs = 5;
 
 }  // namespace
 
-// SPEC §6 defaults: slack 1/s burst 5 (Slack's per-webhook limit), hubspot 9/s (under the
-// smallest plan's 100 per 10 s); the others are unlimited unless configured.
+// SPEC §6 defaults: slack 1/s burst 5 (Slack's per-webhook limit); the others are unlimited
+// unless configured. hubspot's `rate_limit` (default 9/s) counts API requests, not events — one
+// event may need four calls — so the hubspot handler applies it to its calls itself.
 std::optional<config::RateLimit> rate_limit_of(const config::HandlerConfig& handler) {
+  if (handler.type == "hubspot") return std::nullopt;
   if (handler.rate_limit) return handler.rate_limit;
   if (handler.type == "slack") return config::RateLimit{1, 5};
-  if (handler.type == "hubspot") return config::RateLimit{9, 9};
   return std::nullopt;
 }
 

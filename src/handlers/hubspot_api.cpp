@@ -53,17 +53,17 @@ std::optional<std::string> id_of(const json& object) {
 
 }  // namespace
 
-// ---- SearchLimiter --------------------------------------------------------------------------
+// ---- CallLimiter ----------------------------------------------------------------------------
 
-SearchLimiter::SearchLimiter(double per_second, double burst)
+CallLimiter::CallLimiter(double per_second, double burst)
     : bucket_(per_second, burst, now_ms()) {}
 
-std::int64_t SearchLimiter::now_ms() {
+std::int64_t CallLimiter::now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
       .count();
 }
 
-bool SearchLimiter::acquire(Clock::time_point deadline) {
+bool CallLimiter::acquire(Clock::time_point deadline) {
   for (;;) {
     std::int64_t wait = 0;
     {
@@ -107,10 +107,11 @@ std::string hubspot_message(const std::string& body) {
 }
 
 Api::Api(std::string base_url, std::string token, std::chrono::milliseconds timeout,
-         SearchLimiter& search_limiter)
+         CallLimiter& request_limiter, CallLimiter& search_limiter)
     : base_url_(std::move(base_url)),
       token_(std::move(token)),
       timeout_(timeout),
+      request_limiter_(request_limiter),
       search_limiter_(search_limiter) {
   while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
 }
@@ -166,12 +167,15 @@ Api::Answer Api::call(CallContext& ctx, const std::string& step, const std::stri
                                ": not attempted, no search slot (HubSpot allows 4 searches/s) in time");
     return answer;
   }
-  if (search) {
-    // The wait for a search slot may have outlasted a 401 or 429 of another lead group.
-    if (auto stopped = ctx.stop.reason()) {
-      answer.outcome = *stopped;
-      return answer;
-    }
+  if (!request_limiter_.acquire(std::min(ctx.deadline, Clock::now() + timeout_))) {
+    answer.outcome = retryable("hubspot: " + step +
+                               ": not attempted, no request slot under the handler's rate limit in time");
+    return answer;
+  }
+  // The wait for a slot may have outlasted a 401 or 429 of another lead group.
+  if (auto stopped = ctx.stop.reason()) {
+    answer.outcome = *stopped;
+    return answer;
   }
   outbound::HttpRequest request;
   request.method = method;

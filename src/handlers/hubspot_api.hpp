@@ -17,12 +17,12 @@ namespace slwd::handlers::hubspot {
 
 using Clock = std::chrono::steady_clock;
 
-// HubSpot's search endpoints allow a few requests per second per account, apart from the
-// general limit the dispatcher applies. Shared by the handler's concurrent lead groups; a
-// caller waits for a token rather than fail, up to its deadline.
-class SearchLimiter {
+// A limit on HubSpot calls (SPEC §6: 9 requests/s overall, contact search at most 4/s),
+// shared by the handler's concurrent lead groups; a caller waits for a token rather than fail,
+// up to its deadline. Calls, not events, are what HubSpot counts: a new lead's reply is four.
+class CallLimiter {
  public:
-  SearchLimiter(double per_second, double burst);
+  CallLimiter(double per_second, double burst);
   // Takes a token, sleeping until one is free; false (nothing taken) when that would be after
   // `deadline`.
   bool acquire(Clock::time_point deadline);
@@ -64,7 +64,7 @@ struct ApiResult {
 class Api {
  public:
   Api(std::string base_url, std::string token, std::chrono::milliseconds timeout,
-      SearchLimiter& search_limiter);
+      CallLimiter& request_limiter, CallLimiter& search_limiter);
 
   // POST /crm/v3/objects/contacts/search, email EQ: the contact's id, or no id when none.
   ApiResult search_contact(CallContext& ctx, const std::string& email);
@@ -102,7 +102,8 @@ class Api {
   std::string base_url_;
   std::string token_;
   std::chrono::milliseconds timeout_;
-  SearchLimiter& search_limiter_;
+  CallLimiter& request_limiter_;
+  CallLimiter& search_limiter_;
 };
 
 // Lead-facing wording of HubSpot error bodies: the JSON `message` (Error / StandardError

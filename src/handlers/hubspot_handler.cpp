@@ -43,10 +43,12 @@ HubspotHandler::HubspotHandler(const config::HandlerConfig& config,
       mapping_{config.properties, config.category_map},
       timeout_(timeout),
       max_attempts_(retry.max_attempts),
+      request_limiter_(config.rate_limit ? config.rate_limit->per_second : kRequestsPerSecond,
+                       config.rate_limit ? config.rate_limit->burst : kRequestsPerSecond),
       // Burst 1: an even 4/s never puts more than 5 searches into any one second.
       search_limiter_(kSearchPerSecond, 1),
       api_(config.base_url.empty() ? "https://api.hubapi.com" : config.base_url,
-           usable_token(config.token), timeout, search_limiter_),
+           usable_token(config.token), timeout, request_limiter_, search_limiter_),
       gate_(std::max<std::int64_t>(retry.max.count(), kMaxRetryAfterMs) + kGateSlackMs,
             kGateCapacity),
       ledger_(kLedgerCapacity, kLedgerMaxAgeMs) {

@@ -38,6 +38,7 @@ class HubspotHandler final : public Handler {
   static constexpr std::size_t kMaxBatch = 32;      // the default 9/s rate limit claims <= 9
   static constexpr std::size_t kParallelLeads = 8;  // lead groups in flight at once
   static constexpr double kSearchPerSecond = 4;     // HubSpot's search limit (SPEC §6)
+  static constexpr double kRequestsPerSecond = 9;   // all calls, under 100 per 10 s (SPEC §6)
   // After a note create that may have reached HubSpot (5xx, timeout), the retry waits at least
   // this long: HubSpot's search index needs a few seconds before the marker search sees the
   // note.
@@ -72,7 +73,8 @@ class HubspotHandler final : public Handler {
   hubspot::MappingSettings mapping_;
   std::chrono::milliseconds timeout_;
   int max_attempts_;
-  hubspot::SearchLimiter search_limiter_;
+  hubspot::CallLimiter request_limiter_;  // every call: rate_limit, default 9/s (SPEC §6)
+  hubspot::CallLimiter search_limiter_;   // contact searches on top: 4/s
   hubspot::Api api_;
   hubspot::LeadGate gate_;
   hubspot::NoteLedger ledger_;

@@ -237,3 +237,37 @@ TEST_F(HubspotOrderingTest, WaitingForASearchSlotIsBoundedByTheTimeout) {
 
 }  // namespace
 }  // namespace slwd::handlers::test
+
+namespace slwd::handlers {
+namespace {
+
+using namespace slwd::handlers::test;
+
+// SPEC §6: the hubspot rate limit counts API requests, not events: new leads' replies (four
+// calls each: search, create, note search, note) must stay under `rate_limit` calls per second.
+TEST(HubspotRateLimit, TheOverallLimitCountsRequestsNotEvents) {
+  slwd::test::FakeHubspot hs;
+  define_smartlead_properties(hs);
+  auto config = hubspot_config(hs);
+  config.rate_limit = config::RateLimit{5, 1};  // an even 5 calls/s
+  config::DeliveryConfig delivery;
+  auto handler = make_handler(config, delivery);
+  std::vector<store::WorkItem> items;
+  std::int64_t t = 1700000000000;
+  for (int i = 0; i < 3; ++i) {
+    items.push_back(hs_item("rl-" + std::to_string(i), reply_body("new" + std::to_string(i) + "@x.example"), ++t));
+  }
+  std::vector<Outcome> outcomes(items.size());
+  handler->deliver(items, outcomes);
+  for (const auto& o : outcomes) EXPECT_EQ(o.kind, OutcomeKind::success) << o.error;
+  auto calls = hs.calls();
+  ASSERT_EQ(calls.size(), 12u);  // 3 new leads x (search, create, note search, note)
+  // 12 calls at 5/s with burst 1: the 12th cannot start before 11 intervals of 200 ms.
+  EXPECT_GE(calls.back().arrived - calls.front().arrived, std::chrono::milliseconds(2100));
+  for (std::size_t i = 5; i < calls.size(); ++i) {  // never more than 5 (+1 burst) in any second
+    EXPECT_GE(calls[i].arrived - calls[i - 5].arrived, std::chrono::milliseconds(800)) << i;
+  }
+}
+
+}  // namespace
+}  // namespace slwd::handlers
