@@ -1,7 +1,10 @@
 // The delivery side's metric families (SPEC §7 names).
 #include "slwd/ops/metrics_delivery.hpp"
 
+#include <chrono>
 #include <memory>
+#include <mutex>
+#include <optional>
 
 namespace slwd::ops {
 
@@ -36,13 +39,35 @@ void DeliveryMetrics::attempt(std::string_view handler, DeliveryOutcome outcome,
 }
 
 void DeliveryMetrics::set_queue_source(std::function<std::vector<HandlerQueue>()> source) {
-  // Both gauges come from one source; each family asks it once per scrape.
-  auto shared = std::make_shared<std::function<std::vector<HandlerQueue>()>>(std::move(source));
+  // Both gauges come from one source (a store query): the first gauge rendered in a scrape asks
+  // it and leaves the answer for the other, which uses it once — one query per scrape, never a
+  // stale one (an answer older than a second is not used).
+  struct Shared {
+    std::function<std::vector<HandlerQueue>()> source;
+    std::mutex mutex;
+    std::chrono::steady_clock::time_point taken{};
+    std::optional<std::vector<HandlerQueue>> left;  // fetched by one gauge, for the other
+  };
+  auto shared = std::make_shared<Shared>();
+  shared->source = std::move(source);
   auto gauge = [shared](bool pending) -> SampleCallback {
-    if (!*shared) return nullptr;
+    if (!shared->source) return nullptr;
     return [shared, pending] {
+      std::vector<HandlerQueue> queues;
+      {
+        std::lock_guard lock(shared->mutex);
+        const auto now = std::chrono::steady_clock::now();
+        if (shared->left && now - shared->taken < std::chrono::seconds(1)) {
+          queues = std::move(*shared->left);
+          shared->left.reset();
+        } else {
+          queues = shared->source();
+          shared->left = queues;
+          shared->taken = now;
+        }
+      }
       std::vector<Sample> out;
-      for (const auto& q : (*shared)()) {
+      for (const auto& q : queues) {
         out.push_back({{q.handler}, static_cast<double>(pending ? q.pending : q.dead)});
       }
       return out;

@@ -99,3 +99,25 @@ TEST(DeliveryMetrics, CountsAttemptsAndReportsQueuesAtScrape) {
 
 }  // namespace
 }  // namespace slwd::ops
+
+namespace slwd::ops {
+namespace {
+
+TEST(DeliveryMetricsQueues, OneScrapeAsksTheStoreOnce) {
+  Metrics m;
+  DeliveryMetrics delivery(m);
+  int asked = 0;
+  delivery.set_queue_source([&] {
+    ++asked;
+    return std::vector<HandlerQueue>{{"file", 2, 1}};
+  });
+  auto text = m.render();
+  EXPECT_EQ(asked, 1);
+  EXPECT_NE(text.find("smartlead_queue_pending{handler=\"file\"} 2"), std::string::npos);
+  EXPECT_NE(text.find("smartlead_dlq_size{handler=\"file\"} 1"), std::string::npos);
+  m.render();
+  EXPECT_EQ(asked, 2);
+}
+
+}  // namespace
+}  // namespace slwd::ops
