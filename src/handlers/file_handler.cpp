@@ -9,27 +9,15 @@
 #include <stdexcept>
 
 #include "slwd/events/event.hpp"
+#include "slwd/ops/log.hpp"
 #include "slwd/store/json.hpp"
 
 namespace slwd::handlers {
 namespace {
 
 void append_json_string(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (c < 0x20) {
-      out += "\\u00";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    } else {
-      out += ch;
-    }
-  }
+  ops::append_json_escaped(out, s);
   out += '"';
 }
 

@@ -29,6 +29,9 @@ void configure_logging(const LogSettings& settings);
 bool log_enabled(Level level);
 void log(Level level, std::string_view message, std::initializer_list<LogField> fields = {});
 
+// Appends `s` JSON-escaped (quotes, backslashes, control characters), without the quotes.
+void append_json_escaped(std::string& out, std::string_view s);
+
 // Renders a line without writing it (exposed for tests).
 std::string format_log_line(Level level, std::string_view message,
                             std::initializer_list<LogField> fields, const LogSettings& settings);
