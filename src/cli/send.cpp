@@ -16,8 +16,8 @@
 #include "commands.hpp"
 #include "slwd/events/event.hpp"
 #include "slwd/security/signature.hpp"
-#include "slwd/store/json.hpp"
 #include "slwd/store/store.hpp"
+#include "slwd/ops/time_format.hpp"
 
 namespace slwd::cli {
 namespace {
@@ -164,7 +164,7 @@ class Bodies {
   std::pair<std::string, std::string> get(unsigned i) const {
     if (sample_.is_null()) return {fixed_, fixed_signature_};
     auto event = sample_;
-    event["event_timestamp"] = store::iso8601_ms(start_ms_ + i);
+    event["event_timestamp"] = ops::iso8601_ms(start_ms_ + i);
     std::string body = event.dump();
     std::string signature = security::signature_header(secret_, body);
     return {std::move(body), std::move(signature)};

@@ -9,6 +9,7 @@
 #include "slwd/ops/log.hpp"
 #include "slwd/store/json.hpp"
 #include "slwd/store/store.hpp"
+#include "slwd/ops/time_format.hpp"
 
 namespace slwd::cli {
 namespace {
@@ -59,7 +60,7 @@ int dlq_list(const DlqOptions& options) {
   for (const auto& d : dead) {
     std::cout << std::left << w(id_w) << d.id << w(handler_w) << d.handler << w(event_w)
               << d.event_type << std::setw(10) << d.attempts << std::setw(26)
-              << store::iso8601_ms(d.dead_at_ms) << d.delivery_id << "\n"
+              << ops::iso8601_ms(d.dead_at_ms) << d.delivery_id << "\n"
               << std::string(id_w, ' ') << "last error: " << d.last_error << "\n";
   }
   return 0;
@@ -92,7 +93,7 @@ int quarantine_list(const std::string& config_path, bool json) {
     return 0;
   }
   for (const auto& e : entries) {
-    std::cout << e.id << "  " << store::iso8601_ms(e.item.received_at_ms) << "  " << e.item.endpoint
+    std::cout << e.id << "  " << ops::iso8601_ms(e.item.received_at_ms) << "  " << e.item.endpoint
               << "  " << e.item.delivery_id << "  " << e.item.reason << "\n";
   }
   return 0;

@@ -10,7 +10,7 @@
 
 #include "slwd/events/event.hpp"
 #include "slwd/ops/log.hpp"
-#include "slwd/store/json.hpp"
+#include "slwd/ops/time_format.hpp"
 
 namespace slwd::handlers {
 namespace {
@@ -46,7 +46,7 @@ std::string FileHandler::render_line(const store::WorkItem& item) {
   line += ",\"event_type\":";
   append_json_string(line, item.event_type);
   line += ",\"received_at\":\"";
-  line += store::iso8601_ms(item.received_at_ms);
+  line += ops::iso8601_ms(item.received_at_ms);
   line += "\",\"level\":";
   if (item.level.empty()) {
     line += "null";

@@ -11,7 +11,7 @@
 
 #include "hubspot_note.hpp"
 #include "slwd/events/event.hpp"
-#include "slwd/store/json.hpp"
+#include "slwd/ops/time_format.hpp"
 
 namespace slwd::handlers::hubspot {
 namespace {
@@ -102,7 +102,7 @@ std::string note_time(const events::Event& event, const store::WorkItem& item) {
   // every retry.
   if (!ms && item.received_at_ms > 0) ms = item.received_at_ms;
   if (!ms) ms = store::system_now_ms();
-  return store::iso8601_ms(*ms);
+  return ops::iso8601_ms(*ms);
 }
 
 std::string note_body(const events::Event& event, const events::EmailReply& reply,

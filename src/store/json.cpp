@@ -2,8 +2,9 @@
 
 #include <openssl/evp.h>
 
-#include <ctime>
 #include <nlohmann/json.hpp>
+
+#include "slwd/ops/time_format.hpp"
 
 namespace slwd::store {
 namespace {
@@ -28,16 +29,6 @@ std::string base64(const std::string& bytes) {
 
 }  // namespace
 
-std::string iso8601_ms(std::int64_t ms) {
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(ms % 1000));
-  return buf;
-}
-
 std::string dead_letters_json(const std::vector<DeadLetter>& dead) {
   auto out = nlohmann::json::array();
   for (const auto& d : dead) {
@@ -47,7 +38,7 @@ std::string dead_letters_json(const std::vector<DeadLetter>& dead) {
                    {"event_type", d.event_type},
                    {"attempts", d.attempts},
                    {"last_error", d.last_error},
-                   {"dead_at", iso8601_ms(d.dead_at_ms)}});
+                   {"dead_at", ops::iso8601_ms(d.dead_at_ms)}});
   }
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
@@ -59,7 +50,7 @@ std::string quarantine_json(const std::vector<QuarantineEntry>& entries) {
                           {"delivery_id", e.item.delivery_id},
                           {"endpoint", e.item.endpoint},
                           {"reason", e.item.reason},
-                          {"received_at", iso8601_ms(e.item.received_at_ms)}};
+                          {"received_at", ops::iso8601_ms(e.item.received_at_ms)}};
     if (valid_utf8(e.item.body)) {
       row["body"] = e.item.body;
     } else {

@@ -12,7 +12,5 @@ namespace slwd::store {
 std::string dead_letters_json(const std::vector<DeadLetter>& dead);
 // [{"id","delivery_id","endpoint","reason","received_at","body" | "body_base64"}]
 std::string quarantine_json(const std::vector<QuarantineEntry>& entries);
-// ISO-8601 UTC with milliseconds: 2026-11-27T08:18:50.123Z
-std::string iso8601_ms(std::int64_t ms_since_epoch);
 
 }  // namespace slwd::store
