@@ -1,6 +1,10 @@
 #include "slwd/store/sqlite_writer.hpp"
 
+#include <sqlite3.h>
+
 #include <charconv>
+#include <chrono>
+#include <thread>
 
 #include "slwd/store/sqlite_schema.hpp"
 
@@ -8,11 +12,26 @@ namespace slwd::store {
 namespace {
 
 // Runs before any statement is prepared (member order): they need the tables to exist.
+// When two processes open a fresh file at once (a daemon and a CLI tool), SQLite may answer
+// SQLITE_BUSY without consulting the busy handler (the switch to WAL, WAL recovery): retry
+// the setup itself, bounded by the same busy timeout.
 bool prepare_database(SqliteConnection& db, const config::StoreConfig& config,
                       int busy_timeout_ms) {
-  configure_write_connection(db, config.sqlite.synchronous, busy_timeout_ms);
-  migrate_schema(db);
-  return true;
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(busy_timeout_ms);
+  for (;;) {
+    try {
+      configure_write_connection(db, config.sqlite.synchronous, busy_timeout_ms);
+      migrate_schema(db);
+      return true;
+    } catch (const SqliteError& e) {
+      const int primary = e.code() & 0xff;
+      if ((primary != SQLITE_BUSY && primary != SQLITE_LOCKED) ||
+          std::chrono::steady_clock::now() >= give_up) {
+        throw;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
 }
 
 // Binds the optional handler restriction of a Selection: NULL means "every handler".
