@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "slwd/config/loader.hpp"
+#include "slwd/http/tls.hpp"
 #include "slwd/security/signature.hpp"
 
 namespace slwd::cli {
@@ -29,7 +30,13 @@ std::string read_input(const std::string& path) {
 }
 
 int check_config(const std::string& path) {
-  if (!load_or_report(path)) return 1;
+  auto config = load_or_report(path);
+  if (!config) return 1;
+  // server.tls's files are opened by the listener: judged here by the same code (http::load_tls).
+  if (auto tls = http::load_tls(*config); tls.error) {
+    std::cerr << tls.error->to_string() << "\n";
+    return 1;
+  }
   std::cout << "ok\n";
   return 0;
 }

@@ -19,6 +19,8 @@
 #include "slwd/http/admin.hpp"
 #include "slwd/http/receiver.hpp"
 #include "slwd/http/server.hpp"
+#include "slwd/http/tls.hpp"
+#include "slwd/ops/fd_limit.hpp"
 #include "slwd/ops/log.hpp"
 #include "slwd/ops/metrics.hpp"
 #include "slwd/ops/systemd.hpp"
@@ -74,10 +76,20 @@ void reload(http::PublicServer& server, delivery::Dispatcher& dispatcher,
     return;
   }
   auto next = std::make_shared<const config::Config>(std::move(*result.config));
+  // Certificate rotation: the files are read again even when their paths did not change.
+  auto tls = http::load_tls(*next);
+  if (tls.error) {
+    ops::log(ops::Level::error, "reload refused, keeping the running config",
+             {{"error", tls.error->to_string()}});
+    return;
+  }
   if (next->server.listen != current->server.listen || next->admin.listen != current->admin.listen ||
       next->server.threads != current->server.threads ||
-      next->delivery.workers != current->delivery.workers) {
-    ops::log(ops::Level::warn, "listen addresses, threads and workers change only on restart");
+      next->delivery.workers != current->delivery.workers ||
+      next->server.tls.has_value() != server.serves_tls()) {
+    ops::log(ops::Level::warn,
+             "listen addresses, threads, workers and turning server.tls on or off change only on "
+             "restart");
   }
   try {
     dispatcher.reload(next);  // first: a handler that cannot be built refuses the whole reload
@@ -87,6 +99,9 @@ void reload(http::PublicServer& server, delivery::Dispatcher& dispatcher,
   }
   ops::configure_logging(log_settings(next->logging));
   server.swap_receiver(std::make_shared<const http::Receiver>(next));
+  if (server.swap_certificate(tls.context)) {
+    http::log_certificate("TLS certificate reloaded", tls.certificate);
+  }
   running.store(next);
   ops::log(ops::Level::info, "config reloaded", {{"config", path}});
 }
@@ -100,7 +115,15 @@ int serve(const ServeOptions& options) {
     return 1;
   }
   auto config = std::make_shared<const config::Config>(std::move(*loaded.config));
+  // The listener loads them again when it starts; checked here so that unusable TLS files stop
+  // us before anything opens, reported like every other config problem.
+  if (auto tls = http::load_tls(*config); tls.error) {
+    std::cerr << tls.error->to_string() << "\n";
+    return 1;
+  }
   ops::configure_logging(log_settings(config->logging));
+  // Before any descriptor is opened: one per connection, up to max_connections of them.
+  ops::log_fd_limit(ops::raise_fd_limit(), config->server.max_connections);
 
   // Declared before everything that counts into it (store, dispatcher, servers), so it outlives
   // them all; /metrics renders it.
@@ -157,6 +180,7 @@ int serve(const ServeOptions& options) {
            {{"version", kVersion},
             {"public", config->server.listen},
             {"public_port", std::to_string(server.port())},
+            {"tls", server.serves_tls() ? "on" : "off"},
             {"admin_port", std::to_string(admin.port())},
             {"config", config->source}});
   systemd.ready("listening on port " + std::to_string(server.port()) + ", admin port " +

@@ -76,6 +76,7 @@ void read_server(Reader& reader, const Field& field, Draft& draft) {
   });
   walker.on("tls", [&](const Field& f) { read_tls(reader, f, server); });
   walker.run();
+  if (server.tls) server.tls->line = walker.key_line("tls");
 }
 
 void read_admin(Reader& reader, const Field& field, Draft& draft) {

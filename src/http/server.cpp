@@ -2,6 +2,7 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <stdexcept>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "server_state.hpp"
 #include "session.hpp"
 #include "slwd/events/event.hpp"
+#include "slwd/http/tls.hpp"
 #include "slwd/ops/log.hpp"
 
 namespace slwd::http {
@@ -53,18 +55,34 @@ void ServerState::do_accept() {
                                                       boost::system::error_code ec,
                                                       tcp::socket socket) {
     if (ec) {
-      if (ec == net::error::operation_aborted) return;
-      ops::log(ops::Level::warn, "accept failed", {{"error", ec.message()}});
+      if (ec != net::error::operation_aborted) self->retry_accept_later(ec);
+      return;
+    }
+    self->accept_backoff = std::chrono::milliseconds(0);
+    socket.set_option(tcp::no_delay(true), ec);
+    ++self->connections;
+    if (self->tls_enabled) {
+      std::make_shared<Session<TlsStream>>(std::move(socket), self, self->tls.load())->start();
     } else {
-      socket.set_option(tcp::no_delay(true), ec);
-      ++self->connections;
-      std::make_shared<Session>(std::move(socket), self)->start();
+      std::make_shared<Session<PlainStream>>(std::move(socket), self)->start();
     }
     self->do_accept();
   });
 }
 
-void ServerState::session_closed(Session* s) {
+void ServerState::retry_accept_later(const boost::system::error_code& ec) {
+  // Logged once per run of failures, then retried after 5 ms doubling to 1 s (as Go's net/http).
+  if (accept_backoff.count() == 0) {
+    ops::log(ops::Level::warn, "accept failed, backing off", {{"error", ec.message()}});
+  }
+  accept_backoff = std::clamp(accept_backoff * 2, std::chrono::milliseconds(5), std::chrono::milliseconds(1000));
+  accept_retry.expires_after(accept_backoff);
+  accept_retry.async_wait([self = shared_self.lock()](boost::system::error_code wait_ec) {
+    if (!wait_ec) self->do_accept();
+  });
+}
+
+void ServerState::session_closed(SessionBase* s) {
   std::function<void()> drained;
   {
     std::lock_guard lock(sessions_mutex);
@@ -91,7 +109,15 @@ PublicServer::PublicServer(net::io_context& ioc, std::shared_ptr<const Receiver>
 PublicServer::~PublicServer() = default;
 
 void PublicServer::start() {
-  const auto& listen = state_->receiver.load()->config().server.listen;
+  const config::Config& config = state_->receiver.load()->config();
+  auto tls = load_tls(config);
+  if (tls.error) throw std::runtime_error(tls.error->to_string());
+  if (tls.context) {
+    state_->tls_enabled = true;
+    state_->tls.store(std::move(tls.context));
+    log_certificate("serving TLS", tls.certificate);
+  }
+  const auto& listen = config.server.listen;
   auto [host, port] = split_host_port(listen);
   tcp::resolver resolver(state_->ioc);
   boost::system::error_code ec;
@@ -113,10 +139,18 @@ void PublicServer::swap_receiver(std::shared_ptr<const Receiver> receiver) {
   state_->receiver.store(std::move(receiver));
 }
 
+bool PublicServer::swap_certificate(std::shared_ptr<TlsContext> tls) {
+  if (!state_->tls_enabled || !tls) return false;
+  state_->tls.store(std::move(tls));
+  return true;
+}
+
+bool PublicServer::serves_tls() const { return state_->tls_enabled; }
+
 std::size_t PublicServer::connections() const { return state_->connections.load(); }
 
 void PublicServer::begin_shutdown(std::function<void()> on_drained) {
-  std::vector<std::shared_ptr<Session>> open;
+  std::vector<std::shared_ptr<SessionBase>> open;
   bool none_left = false;
   {
     std::lock_guard lock(state_->sessions_mutex);
@@ -129,6 +163,7 @@ void PublicServer::begin_shutdown(std::function<void()> on_drained) {
   }
   net::dispatch(state_->acceptor.get_executor(), [s = state_] {
     boost::system::error_code ec;
+    s->accept_retry.cancel();
     s->acceptor.close(ec);
   });
   for (auto& s : open) s->on_draining();

@@ -3,7 +3,9 @@
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -15,7 +17,15 @@
 
 namespace slwd::http {
 
-class Session;
+class TlsContext;
+
+// What the listener keeps of a connection: enough to close it on shutdown. Called once per
+// connection at most, never per read or write.
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  virtual void on_draining() = 0;
+};
 
 struct ServerState {
   ServerState(boost::asio::io_context& io, std::shared_ptr<const Receiver> r, store::Store& s)
@@ -26,18 +36,27 @@ struct ServerState {
   store::Store& store;
   std::unique_ptr<ops::IngestMetrics> metrics;  // null: nothing is counted
   boost::asio::ip::tcp::acceptor acceptor;  // runs on its own strand
+  // After a failed accept (EMFILE, ENFILE, ENOBUFS) the connection stays queued and accept fails
+  // again at once: retrying straight away spins a core and floods the log, so back off.
+  boost::asio::steady_timer accept_retry{acceptor.get_executor()};
+  std::chrono::milliseconds accept_backoff{0};  // guarded by the acceptor's strand
 
   std::atomic<std::size_t> connections{0};
   std::atomic<bool> draining{false};
   bool accept_paused = false;  // guarded by the acceptor's strand
+  // Set once by start(): whether the port speaks TLS (server.tls). A reload may change the
+  // certificate, never the protocol: that needs a restart, like the listen address.
+  bool tls_enabled = false;
+  std::atomic<std::shared_ptr<TlsContext>> tls;  // what new TLS connections are served with
 
   std::mutex sessions_mutex;  // guards sessions and on_drained
-  std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+  std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
   std::function<void()> on_drained;
   std::weak_ptr<ServerState> shared_self;  // sessions hold the state alive
 
   void do_accept();                 // on the acceptor strand
-  void session_closed(Session* s);  // from a session's destructor
+  void retry_accept_later(const boost::system::error_code& ec);  // on the acceptor strand
+  void session_closed(SessionBase* s);  // from a session's destructor
 };
 
 }  // namespace slwd::http

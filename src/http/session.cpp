@@ -2,6 +2,7 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/beast/http/write.hpp>
 #include <string_view>
 #include <variant>
@@ -25,6 +26,9 @@ constexpr std::string_view kHeadEnd = "\r\n\r\n";
 // past this the client gets 503 and SmartLead retries; a late success only makes that retry a
 // duplicate, never a loss.
 constexpr auto kStoreAnswerDeadline = std::chrono::milliseconds(2500);
+// How long a closing connection may take to say goodbye (close_notify, the client's unread
+// bytes) before it is simply closed.
+constexpr auto kLingerTime = std::chrono::seconds(2);
 
 std::string_view view(const beast::flat_buffer& b) {
   auto d = b.data();
@@ -46,59 +50,119 @@ std::string_view endpoint_label(const config::Config& config, const RequestHead&
 
 }  // namespace
 
-Session::Session(net::ip::tcp::socket socket, std::shared_ptr<ServerState> state)
+template <class Stream>
+Session<Stream>::Session(net::ip::tcp::socket socket, std::shared_ptr<ServerState> state)
+  requires(!kTls)
     : stream_(std::move(socket)), state_(std::move(state)), store_timer_(stream_.get_executor()) {
   boost::system::error_code ec;
-  auto remote = stream_.socket().remote_endpoint(ec);
+  auto remote = tcp().socket().remote_endpoint(ec);
   if (!ec) peer_ = remote.address().to_string();
 }
 
-Session::~Session() { state_->session_closed(this); }
+template <class Stream>
+Session<Stream>::Session(net::ip::tcp::socket socket, std::shared_ptr<ServerState> state,
+                         std::shared_ptr<TlsContext> tls)
+  requires(kTls)
+    : tls_(std::move(tls)),
+      stream_(std::move(socket), tls_->asio()),
+      state_(std::move(state)),
+      store_timer_(stream_.get_executor()) {
+  boost::system::error_code ec;
+  auto remote = tcp().socket().remote_endpoint(ec);
+  if (!ec) peer_ = remote.address().to_string();
+}
 
-void Session::start() {
+template <class Stream>
+Session<Stream>::~Session() {
+  state_->session_closed(this);
+}
+
+template <class Stream>
+void Session<Stream>::start() {
   {
     std::lock_guard lock(state_->sessions_mutex);
-    state_->sessions.emplace(this, weak_from_this());
+    state_->sessions.emplace(this, this->weak_from_this());
   }
-  net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+  net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
     if (self->state_->draining) return self->lingering_close();
     self->receiver_ = self->state_->receiver.load();
     self->deadline_ = Clock::now() + self->limits().header_timeout;  // counted from accept
     self->started_ = Clock::now();
     self->phase_ = Phase::head;
-    self->process();
-  });
-}
-
-void Session::on_draining() {
-  net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
-    self->keep_alive_ = false;
-    if (self->phase_ == Phase::idle) {
-      beast::error_code ec;
-      self->stream_.socket().shutdown(net::ip::tcp::socket::shutdown_both, ec);
-      self->stream_.cancel();
+    if constexpr (kTls) {
+      self->handshake();
+    } else {
+      self->process();
     }
   });
 }
 
-void Session::read_more(std::size_t hint) {
-  stream_.expires_at(deadline_);
-  std::size_t n = std::clamp(hint, kReadChunk, kMaxReadChunk);
-  stream_.async_read_some(buffer_.prepare(n),
-                          [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
-                            self->on_read(ec, bytes);
-                          });
+// The handshake counts against header_timeout from accept, like the head that follows it: a
+// client that opens TCP and never finishes a ClientHello is closed then (and never held a
+// thread: everything here is asynchronous).
+template <class Stream>
+void Session<Stream>::handshake() {
+  if constexpr (kTls) {
+    tcp().expires_at(deadline_);
+    stream_.async_handshake(net::ssl::stream_base::server,
+                            [self = this->shared_from_this()](beast::error_code ec) {
+                              if (!ec) return self->process();
+                              // Plain HTTP on the TLS port, a port scanner, a client that
+                              // distrusts our certificate: nothing was asked, nothing to answer.
+                              ops::log(ops::Level::debug, "TLS handshake failed",
+                                       {{"client", self->peer_}, {"reason", ec.message()}});
+                              beast::error_code ignored;
+                              self->tcp().socket().shutdown(net::ip::tcp::socket::shutdown_both,
+                                                            ignored);
+                              self->tcp().close();
+                            });
+  }
 }
 
-void Session::on_read(beast::error_code ec, std::size_t n) {
+template <class Stream>
+void Session<Stream>::on_draining() {
+  net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+    self->keep_alive_ = false;
+    if (self->phase_ == Phase::idle) {
+      if constexpr (kTls) {
+        // The idle read ends with operation_aborted; on_read then says goodbye with close_notify.
+        self->tcp().cancel();
+      } else {
+        beast::error_code ec;
+        self->tcp().socket().shutdown(net::ip::tcp::socket::shutdown_both, ec);
+        self->tcp().cancel();
+      }
+    }
+  });
+}
+
+template <class Stream>
+void Session<Stream>::read_more(std::size_t hint) {
+  tcp().expires_at(deadline_);
+  std::size_t n = std::clamp(hint, kReadChunk, kMaxReadChunk);
+  stream_.async_read_some(buffer_.prepare(n), [self = this->shared_from_this()](
+                                                  beast::error_code ec, std::size_t bytes) {
+    self->on_read(ec, bytes);
+  });
+}
+
+template <class Stream>
+void Session<Stream>::on_read(beast::error_code ec, std::size_t n) {
   if (ec) {
+    if constexpr (kTls) {
+      // Between requests, a SIGTERM drain (our cancel) or the client's close_notify (eof): close
+      // the TLS session properly. Anything else (timeout, reset) closes the socket below.
+      if (phase_ == Phase::idle && (ec == net::error::operation_aborted || ec == net::error::eof)) {
+        return lingering_close();
+      }
+    }
     // Timeout, reset or EOF: nothing to answer on a half-read request (SPEC §3 timeouts).
     if (ec != bhttp::error::end_of_stream && ec != net::error::eof && phase_ != Phase::idle) {
       ops::log(ops::Level::debug, "connection closed while reading", {{"reason", ec.message()}});
     }
     beast::error_code ignored;
-    stream_.socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
-    stream_.close();
+    tcp().socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+    tcp().close();
     return;
   }
   buffer_.commit(n);
@@ -111,7 +175,8 @@ void Session::on_read(beast::error_code ec, std::size_t n) {
   process();
 }
 
-void Session::process() {
+template <class Stream>
+void Session<Stream>::process() {
   if (phase_ == Phase::head) {
     // RFC 9112 §2.2: ignore empty lines before a request line.
     while (view(buffer_).starts_with("\r\n")) buffer_.consume(2);
@@ -135,7 +200,8 @@ void Session::process() {
   }
 }
 
-void Session::on_head(std::size_t head_len) {
+template <class Stream>
+void Session<Stream>::on_head(std::size_t head_len) {
   started_ = Clock::now();
   head_len_ = head_len;
   auto head_bytes = view(buffer_).substr(0, head_len);
@@ -167,7 +233,8 @@ void Session::on_head(std::size_t head_len) {
   deadline_ = Clock::now() + limits().body_timeout;
 }
 
-bool Session::body_complete(std::size_t& message_len) {
+template <class Stream>
+bool Session<Stream>::body_complete(std::size_t& message_len) {
   auto data = view(buffer_);
   if (!head_.chunked) {
     std::size_t length = head_.content_length.value_or(0);
@@ -205,7 +272,8 @@ bool Session::body_complete(std::size_t& message_len) {
   return false;
 }
 
-void Session::on_message(std::size_t message_len) {
+template <class Stream>
+void Session<Stream>::on_message(std::size_t message_len) {
   buffer_.consume(message_len);
   phase_ = Phase::deciding;
   if (early_) return send(std::move(*early_));
@@ -251,9 +319,10 @@ void Session::on_message(std::size_t message_len) {
   });
 }
 
-void Session::await_store(std::function<void(std::function<void(Response)>)> start) {
+template <class Stream>
+void Session<Stream>::await_store(std::function<void(std::function<void(Response)>)> start) {
   const auto seq = ++request_seq_;
-  auto self = shared_from_this();
+  auto self = this->shared_from_this();
   // Runs on the session strand; the first of (store answer, deadline) wins.
   auto finish = [self, seq](Response response) {
     if (self->request_seq_ != seq || self->phase_ != Phase::deciding) return;
@@ -274,7 +343,8 @@ void Session::await_store(std::function<void(std::function<void(Response)>)> sta
 
 // One line per answer (never the body): what an operator greps for when SmartLead says a
 // delivery failed. Client = the peer, or the X-Forwarded-For hop behind trusted proxies.
-void Session::log_access(unsigned status) {
+template <class Stream>
+void Session<Stream>::log_access(unsigned status) {
   if (!ops::log_enabled(ops::Level::info)) return;
   auto ms = std::chrono::duration<double, std::milli>(Clock::now() - started_).count();
   char latency[32];
@@ -290,7 +360,8 @@ void Session::log_access(unsigned status) {
             {"latency_ms", latency}});
 }
 
-void Session::send(Response response) {
+template <class Stream>
+void Session<Stream>::send(Response response) {
   if (auto* metrics = state_->metrics.get()) {
     metrics->answered(endpoint_label(receiver_->config(), head_), response.status,
                       Clock::now() - started_);
@@ -306,23 +377,25 @@ void Session::send(Response response) {
   response_.body() = std::move(response.body);
   response_.keep_alive(keep_alive_);
   response_.prepare_payload();
-  stream_.expires_after(limits().body_timeout);
+  tcp().expires_after(limits().body_timeout);
   bhttp::async_write(stream_, response_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                        self->on_write(ec);
                      });
 }
 
-void Session::on_write(beast::error_code ec) {
+template <class Stream>
+void Session<Stream>::on_write(beast::error_code ec) {
   if (ec) {
-    stream_.close();
+    tcp().close();
     return;
   }
   if (!keep_alive_) return lingering_close();
   next_request();
 }
 
-void Session::next_request() {
+template <class Stream>
+void Session<Stream>::next_request() {
   receiver_ = state_->receiver.load();
   delivery_id_.clear();
   event_type_.clear();
@@ -346,22 +419,41 @@ void Session::next_request() {
 
 // Close without losing our answer: half-close, then read and drop what the client still sends
 // for a bounded time, so the kernel does not reset the connection before the client read it.
-void Session::lingering_close() {
+// On TLS, close_notify goes first (and the client's is awaited) within the same bound.
+template <class Stream>
+void Session<Stream>::lingering_close() {
   phase_ = Phase::closing;
+  tcp().expires_after(kLingerTime);
+  if constexpr (kTls) {
+    if (SSL_is_init_finished(stream_.native_handle())) {
+      return stream_.async_shutdown(
+          [self = this->shared_from_this()](beast::error_code) { self->linger(); });
+    }
+  }
+  linger();
+}
+
+// After a timeout the stream has closed the socket already: shutdown fails and we close.
+template <class Stream>
+void Session<Stream>::linger() {
   beast::error_code ec;
-  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
-  if (ec) return stream_.close();
-  stream_.expires_after(std::chrono::seconds(2));
+  tcp().socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+  if (ec) return tcp().close();
   drain();
 }
 
-void Session::drain() {
+// Below TLS on purpose: whatever the client still sends is dropped unread.
+template <class Stream>
+void Session<Stream>::drain() {
   buffer_.clear();
-  stream_.async_read_some(buffer_.prepare(kReadChunk),
-                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                            if (ec) return self->stream_.close();
-                            self->drain();
-                          });
+  tcp().async_read_some(buffer_.prepare(kReadChunk),
+                        [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                          if (ec) return self->tcp().close();
+                          self->drain();
+                        });
 }
+
+template class Session<PlainStream>;
+template class Session<TlsStream>;
 
 }  // namespace slwd::http

@@ -16,6 +16,7 @@ using Duration = std::chrono::milliseconds;
 struct TlsConfig {
   std::string cert_file;
   std::string key_file;
+  int line = 0;  // of the `tls` key: where the listener reports files it cannot use
 };
 
 struct ServerConfig {

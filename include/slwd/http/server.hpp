@@ -20,6 +20,7 @@ class Metrics;
 namespace slwd::http {
 
 class Receiver;
+class TlsContext;
 struct ServerState;
 
 class PublicServer {
@@ -32,11 +33,17 @@ class PublicServer {
   PublicServer(const PublicServer&) = delete;
   PublicServer& operator=(const PublicServer&) = delete;
 
-  // Binds server.listen and starts accepting. Throws std::runtime_error naming the address.
+  // Binds server.listen and starts accepting, over TLS when server.tls is set. Throws
+  // std::runtime_error naming the address, or "FILE:LINE: message" for unusable TLS files.
   void start();
   std::uint16_t port() const;
   // Requests that start after this use `receiver` (SIGHUP reload); those in flight keep theirs.
   void swap_receiver(std::shared_ptr<const Receiver> receiver);
+  // SIGHUP with server.tls: connections accepted after this present `tls` (from load_tls());
+  // open ones keep the certificate they started with. Returns false, changing nothing, when
+  // the port was started without TLS: switching protocols needs a restart, like the address.
+  bool swap_certificate(std::shared_ptr<TlsContext> tls);
+  bool serves_tls() const;
   // Closes the listener and idle keep-alive connections; requests in flight finish, then their
   // connections close. `on_drained` runs (on an io thread) once no connection is left.
   void begin_shutdown(std::function<void()> on_drained);
