@@ -11,14 +11,21 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <fstream>
+#include <mutex>
 #include <random>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
 
+#include "audit/audit_record.hpp"
+#include "slwd/config/loader.hpp"
 #include "slwd/security/signature.hpp"
 
 extern char** environ;
@@ -213,6 +220,98 @@ std::optional<HttpResult> take_response(std::string& buf, bool eof) {
   return r;
 }
 
+// ---- log audit recording (tests/audit/audit_record.hpp) ----------------------------------
+
+// Sets logging.level to debug in the config a test wrote, so that debug-only lines are audited
+// too. Handles the two shapes tests use: `logging: { ... }` on one line, and a block mapping.
+std::string with_debug_logging(std::string yaml) {
+  if (yaml.find(Daemon::kKeepLogLevel) != std::string::npos) return yaml;
+  const std::regex level_value(R"(level:\s*(\$\{[^}]*\}|"[^"]*"|'[^']*'|[^,}\s#]+))");
+  std::size_t line_start = std::string::npos;
+  if (yaml.rfind("logging:", 0) == 0) {
+    line_start = 0;
+  } else if (auto at = yaml.find("\nlogging:"); at != std::string::npos) {
+    line_start = at + 1;
+  }
+  if (line_start == std::string::npos) {
+    if (!yaml.empty() && yaml.back() != '\n') yaml += '\n';
+    return yaml + "logging: { level: debug }\n";
+  }
+  std::size_t line_end = yaml.find('\n', line_start);
+  if (line_end == std::string::npos) line_end = yaml.size();
+  std::string line = yaml.substr(line_start, line_end - line_start);
+  if (auto brace = line.find('{'); brace != std::string::npos) {  // flow mapping
+    std::string replaced = line;
+    if (std::regex_search(line, level_value)) {
+      replaced = std::regex_replace(line, level_value, "level: debug",
+                                    std::regex_constants::format_first_only);
+    } else {
+      replaced.insert(brace + 1, " level: debug,");
+    }
+    return yaml.replace(line_start, line.size(), replaced);
+  }
+  // Block mapping: its keys are the indented lines that follow.
+  std::size_t pos = line_end;
+  std::string indent = "  ";
+  while (pos < yaml.size()) {
+    std::size_t next_end = yaml.find('\n', pos + 1);
+    if (next_end == std::string::npos) next_end = yaml.size();
+    std::string next = yaml.substr(pos + 1, next_end - pos - 1);
+    if (next.empty() || (next[0] != ' ' && next[0] != '\t')) break;
+    indent = next.substr(0, next.find_first_not_of(" \t"));
+    if (next.find_first_not_of(" \t") != std::string::npos &&
+        next.compare(indent.size(), 6, "level:") == 0) {
+      std::string replaced = std::regex_replace(next, level_value, "level: debug",
+                                                std::regex_constants::format_first_only);
+      return yaml.replace(pos + 1, next.size(), replaced);
+    }
+    pos = next_end;
+  }
+  return yaml.insert(line_end, "\n" + indent + "level: debug");
+}
+
+std::string current_test_name() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string name = info ? std::string(info->test_suite_name()) + "." + info->name() : "no-test";
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-') c = '_';
+  }
+  return name;
+}
+
+std::string make_audit_dir() {
+  const std::string root = audit::audit_root();
+  if (root.empty()) return "";
+  static std::atomic<int> sequence{0};
+  fs::path dir = fs::path(root) / (current_test_name() + "-" + std::to_string(::getpid()) + "-" +
+                                   std::to_string(++sequence));
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw std::runtime_error("cannot create audit dir " + dir.string() + ": " + ec.message());
+  return dir.string();
+}
+
+struct AuditedPort {
+  std::string dir;
+  bool admin = false;
+};
+
+std::mutex audit_mutex;
+std::map<std::uint16_t, AuditedPort> audited_ports;  // ports of the daemons alive now
+
+void record_answer(std::uint16_t port, const std::string& target, const HttpResult& answer) {
+  std::lock_guard lock(audit_mutex);  // also keeps concurrent appends whole
+  auto it = audited_ports.find(port);
+  if (it == audited_ports.end()) return;  // not a daemon of ours (a fake, nginx, ...)
+  audit::append_json_line(it->second.dir + "/responses.jsonl",
+                          {{"port", port},
+                           {"admin", it->second.admin},
+                           {"target", target},
+                           {"status", answer.status},
+                           {"headers", answer.headers},
+                           {"body", answer.body}});
+}
+
 }  // namespace
 
 ProcessResult run_cli(const std::vector<std::string>& args, const std::string& input,
@@ -245,19 +344,54 @@ Daemon::Daemon(const TempDir& dir, std::string config_yaml, std::map<std::string
   config_yaml = replace_all(config_yaml, "{{PORT}}", std::to_string(port_));
   config_yaml = replace_all(config_yaml, "{{ADMIN_PORT}}", std::to_string(admin_port_));
   config_yaml = replace_all(config_yaml, "{{DIR}}", dir_);
+  config_yaml = with_debug_logging(std::move(config_yaml));
   config_path_ = dir.file("config.yaml");
-  log_path_ = dir.file("daemon.log");
   write_file(config_path_, config_yaml);
+  audit_dir_ = make_audit_dir();
+  // Recorded, the log lives in the audit dir: it outlives the test's TempDir for the scan.
+  const std::string logs = audit_dir_.empty() ? dir_ : audit_dir_;
+  log_path_ = logs + "/daemon.log";
+  out_path_ = logs + "/daemon.out";
+  if (!audit_dir_.empty()) {
+    write_file(audit_dir_ + "/config.yaml", config_yaml);
+    std::lock_guard lock(audit_mutex);
+    audited_ports[port_] = {audit_dir_, false};
+    audited_ports[admin_port_] = {audit_dir_, true};
+  }
 }
 
 Daemon::~Daemon() {
   if (pid_ > 0) kill9();
+  if (audit_dir_.empty()) return;
+  record_config_snapshot();  // a test may have rewritten the file (reload tests)
+  std::lock_guard lock(audit_mutex);
+  audited_ports.erase(port_);
+  audited_ports.erase(admin_port_);
+}
+
+void Daemon::record_config_snapshot() const {
+  if (audit_dir_.empty()) return;
+  // The daemon's environment: what the test passed, over the test process's own.
+  const auto env = env_;
+  auto lookup = [env](const std::string& name) -> std::optional<std::string> {
+    if (auto it = env.find(name); it != env.end()) return it->second;
+    if (name == "SMARTLEAD_WEBHOOKD_CONFIG") return std::nullopt;  // make_env drops it
+    if (const char* value = std::getenv(name.c_str())) return std::string(value);
+    return std::nullopt;
+  };
+  auto loaded = config::load_config_file(config_path_, lookup);
+  nlohmann::json record = loaded.config
+                              ? audit::snapshot_json(*loaded.config)
+                              : nlohmann::json{{"error", loaded.errors.empty() ? std::string("?")
+                                                                            : loaded.errors[0].to_string()}};
+  audit::append_json_line(audit_dir_ + "/secrets.jsonl", record);
 }
 
 std::string Daemon::dir_file(const std::string& name) const { return dir_ + "/" + name; }
 
 void Daemon::start() {
-  pid_ = spawn({"serve", "--config", config_path_}, env_, "/dev/null", dir_ + "/daemon.out", log_path_);
+  record_config_snapshot();
+  pid_ = spawn({"serve", "--config", config_path_}, env_, "/dev/null", out_path_, log_path_);
   bool up = eventually([&] {
     int status = 0;
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {
@@ -270,6 +404,7 @@ void Daemon::start() {
 }
 
 void Daemon::signal(int signo) {
+  if (signo == SIGHUP) record_config_snapshot();  // the config the daemon is about to reload
   if (pid_ > 0) ::kill(pid_, signo);
 }
 
@@ -313,13 +448,19 @@ HttpResult post_signed(std::uint16_t port, const std::string& body, const std::s
   return http_request(port, "POST", target, body, headers);
 }
 
-RawConnection::RawConnection(std::uint16_t port) : fd_(connect_to(port)) {}
+RawConnection::RawConnection(std::uint16_t port) : fd_(connect_to(port)), port_(port) {}
 
 RawConnection::~RawConnection() {
   if (fd_ >= 0) ::close(fd_);
 }
 
 void RawConnection::send(const std::string& bytes) {
+  // The target of a request line at the start of the bytes names the answer that comes next in
+  // the audit record (enough to tell a /metrics scrape).
+  if (auto sp = bytes.find(' '); sp != std::string::npos && sp < 16) {
+    auto end = bytes.find_first_of(" \r\n", sp + 1);
+    if (end != std::string::npos) next_target_ = bytes.substr(sp + 1, end - sp - 1);
+  }
   std::size_t done = 0;
   while (done < bytes.size()) {
     ssize_t n = ::send(fd_, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
@@ -336,6 +477,7 @@ std::vector<HttpResult> RawConnection::read_responses(std::size_t count,
     while (out.size() < count) {
       auto r = take_response(pending_, eof_);
       if (!r) break;
+      record_answer(port_, std::exchange(next_target_, std::string()), *r);
       out.push_back(std::move(*r));
     }
     if (out.size() >= count || eof_) return out;

@@ -52,8 +52,16 @@ ProcessResult run_program(const std::vector<std::string>& argv, const std::strin
                           const std::map<std::string, std::string>& env = {});
 
 // A daemon started on a config the test writes. Its stderr (the log) goes to a file.
+//
+// Log audit (docs/decisions.md): every daemon logs at `debug` (the harness sets
+// `logging.level: debug` in the config it writes, unless the YAML contains kKeepLogLevel), and
+// with $SLWD_AUDIT_DIR set its config, secrets, log and the answers read from its ports are
+// recorded there for log_audit_scan (tests/audit/).
 class Daemon {
  public:
+  // Put this comment in a config whose logging.level the test itself is about.
+  static constexpr const char* kKeepLogLevel = "# harness: keep logging.level";
+
   // `config_yaml` may use the placeholders {{PORT}}, {{ADMIN_PORT}} and {{DIR}}.
   Daemon(const TempDir& dir, std::string config_yaml, std::map<std::string, std::string> env = {});
   ~Daemon();  // kill -9 if still running
@@ -63,6 +71,7 @@ class Daemon {
   int wait_exit(std::chrono::milliseconds timeout = std::chrono::seconds(30));  // exit code
   void kill9();                 // kill -9 and reap
   bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
 
   std::uint16_t port() const { return port_; }
   std::uint16_t admin_port() const { return admin_port_; }
@@ -72,9 +81,14 @@ class Daemon {
   std::string dir_file(const std::string& name) const;
 
  private:
+  // Appends the secrets of the config file as it is now to the audit record.
+  void record_config_snapshot() const;
+
   std::string dir_;
   std::string config_path_;
   std::string log_path_;
+  std::string out_path_;
+  std::string audit_dir_;  // "" when not recording
   std::map<std::string, std::string> env_;
   std::uint16_t port_ = 0;
   std::uint16_t admin_port_ = 0;
@@ -110,6 +124,8 @@ class RawConnection {
 
  private:
   int fd_ = -1;
+  std::uint16_t port_ = 0;  // answers from a daemon's port are recorded for the log audit
+  std::string next_target_;  // of the request just sent, for the audit record of its answer
   std::string pending_;
   bool eof_ = false;
 };
