@@ -11,6 +11,7 @@
 
 #include "reader.hpp"
 #include "schema.hpp"
+#include "single_document.hpp"
 
 namespace slwd::config {
 namespace {
@@ -51,14 +52,12 @@ LoadResult load_config_text(std::string_view yaml, const std::string& file_name,
   draft.config.source = file_name;
   detail::Reader reader(file_name, env, errors);
   try {
-    std::vector<YAML::Node> documents = YAML::LoadAll(std::string(yaml));
-    if (documents.size() > 1) {
-      int line = detail::line_of(documents[1]);
-      reader.error(line ? line : 1, "only one YAML document is allowed (found a second \"---\")");
+    detail::SingleDocument document = detail::read_single_document(yaml);
+    if (document.extra_line > 0) {
+      reader.error(document.extra_line, document.extra);
       return finish(std::move(draft.config), std::move(errors));
     }
-    YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
-    detail::read_document(reader, root, draft);
+    detail::read_document(reader, document.root, draft);
     detail::validate(reader, draft);
   } catch (const YAML::ParserException& e) {
     // A syntax error makes the rest of the document meaningless: report it alone.
