@@ -90,12 +90,24 @@ Properties new_contact_properties(const std::string& email, const events::Common
   return p;
 }
 
+// 9999-12-31T23:59:59.999Z. hs_timestamp is written as YYYY-MM-DDTHH:MM:SS.mmmZ, which holds
+// 1970 to 9999 only: a 15-digit epoch ("999999999999999") or "9999-12-31T23:59-23:59" came out
+// as year 33658 or 10000, and a time before 1970 as "...:59.-500Z" — not ISO-8601, and not the
+// reply's time anyway. Such a time counts as no usable time (found by tests/fuzz hubspot).
+constexpr std::int64_t kLatestNoteTimeMs = 253402300799999;
+
+std::optional<std::int64_t> note_time_ms(const std::string& text) {
+  const auto ms = parse_timestamp_ms(text);
+  if (!ms || *ms < 0 || *ms > kLatestNoteTimeMs) return std::nullopt;
+  return ms;
+}
+
 std::string note_time(const events::Event& event, const store::WorkItem& item) {
   std::optional<std::int64_t> ms;
-  if (event.common.timestamp) ms = parse_timestamp_ms(*event.common.timestamp);
+  if (event.common.timestamp) ms = note_time_ms(*event.common.timestamp);
   if (!ms) {
     if (const auto* reply = std::get_if<events::EmailReply>(&event.detail); reply && reply->reply.time) {
-      ms = parse_timestamp_ms(*reply->reply.time);
+      ms = note_time_ms(*reply->reply.time);
     }
   }
   // The time the event was recorded is the best fallback: close to the reply, and the same on

@@ -111,6 +111,22 @@ TEST(HubspotPlan, NoteTimeFallsBackToTheRecordingTime) {
   EXPECT_EQ(plan.note_time, "2024-03-05T11:20:00.123Z");
 }
 
+// Found by the hubspot fuzz target (tests/fuzz/regressions/hubspot/): times that parse but that
+// hs_timestamp's YYYY-MM-DDTHH:MM:SS.mmmZ cannot hold came out as "33658-..." or ".-500Z".
+TEST(HubspotPlan, NoteTimeOutsideYears1970To9999FallsBackToTheRecordingTime) {
+  for (const char* sent : {"999999999999999", "9999-12-31T23:59:59.999-23:59",
+                           "1969-12-31T23:59:59.500Z"}) {
+    auto item = hs_item("r",
+                        std::string(R"({"event_type":"EMAIL_REPLY","to_email":"a@x.example","event_timestamp":")") +
+                            sent + "\"}",
+                        1709637600123);
+    EXPECT_EQ(hs::plan_event(item, {}).note_time, "2024-03-05T11:20:00.123Z") << sent;
+  }
+  auto last = hs_item("r", R"({"event_type":"EMAIL_REPLY","to_email":"a@x.example","event_timestamp":"9999-12-31T23:59:59.999Z"})",
+                      1709637600123);
+  EXPECT_EQ(hs::plan_event(last, {}).note_time, "9999-12-31T23:59:59.999Z");
+}
+
 store::WorkItem gate_item(std::string id, std::int64_t received) {
   store::WorkItem item;
   item.delivery_id = std::move(id);
