@@ -7,6 +7,7 @@
 #include <string_view>
 #include <variant>
 
+#include "head_reading.hpp"
 #include "slwd/events/event.hpp"
 #include "slwd/http/client_address.hpp"
 #include "slwd/ops/log.hpp"
@@ -21,7 +22,6 @@ namespace {
 
 constexpr std::size_t kReadChunk = 16 * 1024;
 constexpr std::size_t kMaxReadChunk = 1024 * 1024;
-constexpr std::string_view kHeadEnd = "\r\n\r\n";
 // SPEC §4: answers come within 3 s even when the store hangs (a stuck disk, a hung Redis):
 // past this the client gets 503 and SmartLead retries; a late success only makes that retry a
 // duplicate, never a loss.
@@ -52,7 +52,7 @@ std::string_view endpoint_label(const config::Config& config, const RequestHead&
 
 template <class Stream>
 Session<Stream>::Session(net::ip::tcp::socket socket, std::shared_ptr<ServerState> state)
-  requires(!kTls)
+  requires(!std::is_same_v<Stream, TlsStream>)
     : stream_(std::move(socket)), state_(std::move(state)), store_timer_(stream_.get_executor()) {
   boost::system::error_code ec;
   auto remote = tcp().socket().remote_endpoint(ec);
@@ -62,7 +62,7 @@ Session<Stream>::Session(net::ip::tcp::socket socket, std::shared_ptr<ServerStat
 template <class Stream>
 Session<Stream>::Session(net::ip::tcp::socket socket, std::shared_ptr<ServerState> state,
                          std::shared_ptr<TlsContext> tls)
-  requires(kTls)
+  requires(std::is_same_v<Stream, TlsStream>)
     : tls_(std::move(tls)),
       stream_(std::move(socket), tls_->asio()),
       state_(std::move(state)),
@@ -178,19 +178,14 @@ void Session<Stream>::on_read(beast::error_code ec, std::size_t n) {
 template <class Stream>
 void Session<Stream>::process() {
   if (phase_ == Phase::head) {
-    // RFC 9112 §2.2: ignore empty lines before a request line.
-    while (view(buffer_).starts_with("\r\n")) buffer_.consume(2);
-    auto data = view(buffer_);
-    std::size_t from = scanned_ >= 3 ? scanned_ - 3 : 0;
-    auto pos = data.find(kHeadEnd, from);
-    if (pos == std::string_view::npos) {
-      if (data.size() > kMaxHeadBytes + 2) return send(responses::framing_error(431));
-      scanned_ = data.size();
+    buffer_.consume(leading_empty_lines(view(buffer_)));
+    const HeadSearch search = find_head_end(view(buffer_), scanned_);
+    if (search.status == HeadSearch::Status::too_large) return send(responses::framing_error(431));
+    if (search.status == HeadSearch::Status::need_more) {
+      scanned_ = search.scanned;
       return read_more(kReadChunk);
     }
-    // The head counts up to its last header line's CRLF, without the blank line.
-    if (pos + 2 > kMaxHeadBytes) return send(responses::framing_error(431));
-    on_head(pos + kHeadEnd.size());
+    on_head(search.length);
     if (phase_ != Phase::body) return;
   }
   if (phase_ == Phase::body) {
@@ -205,17 +200,15 @@ void Session<Stream>::on_head(std::size_t head_len) {
   started_ = Clock::now();
   head_len_ = head_len;
   auto head_bytes = view(buffer_).substr(0, head_len);
-  framing_ = check_framing(head_bytes);
-  if (framing_.verdict != FramingVerdict::ok) {
-    ops::log(ops::Level::debug, "framing refused", {{"reason", framing_.reason}});
-    return send(responses::framing_error(
-        framing_.verdict == FramingVerdict::not_implemented ? 501 : 400));
+  auto reading = read_head(head_bytes);
+  if (!reading.head) {
+    if (reading.framing.verdict != FramingVerdict::ok) {
+      ops::log(ops::Level::debug, "framing refused", {{"reason", reading.framing.reason}});
+    }
+    return send(responses::framing_error(reading.refusal));
   }
-  auto head = parse_head(head_bytes);
-  if (!head) return send(responses::framing_error(400));
-  head_ = std::move(*head);
-  head_.chunked = framing_.chunked;
-  head_.content_length = framing_.content_length;
+  framing_ = reading.framing;
+  head_ = std::move(*reading.head);
   keep_alive_ = head_.keep_alive;
 
   if (auto refusal = receiver_->check_head(head_)) {

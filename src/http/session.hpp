@@ -36,10 +36,10 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
 
  public:
   Session(boost::asio::ip::tcp::socket socket, std::shared_ptr<ServerState> state)
-    requires(!kTls);
+    requires(!std::is_same_v<Stream, TlsStream>);  // spelled out: clang-14 rejects kTls here
   Session(boost::asio::ip::tcp::socket socket, std::shared_ptr<ServerState> state,
           std::shared_ptr<TlsContext> tls)
-    requires(kTls);
+    requires(std::is_same_v<Stream, TlsStream>);
   ~Session() override;
   void start();
   // Shutdown began: close now when idle, else after the current answer.
