@@ -19,6 +19,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "bench_client.hpp"
+#include "bench_http_server.hpp"
+#include "bench_stats.hpp"
 #include "slwd/security/signature.hpp"
 
 namespace net = boost::asio;
@@ -28,6 +31,11 @@ using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+using slwd::bench::BenchHttpServer;
+using slwd::bench::percentile;
+using slwd::bench::SinkReply;
+using slwd::bench::SinkRequest;
 
 // Everything the sink saw: arrival time per X-Request-Id (first arrival wins).
 struct Arrivals {
@@ -48,60 +56,16 @@ struct Arrivals {
   }
 };
 
-class SinkSession : public std::enable_shared_from_this<SinkSession> {
- public:
-  SinkSession(tcp::socket s, Arrivals& a) : stream_(std::move(s)), arrivals_(a) {}
-  void read() {
-    req_ = {};
-    http::async_read(stream_, buffer_, req_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec) return;
-      self->arrivals_.add(std::string(self->req_["X-Request-Id"]));
-      self->res_ = {http::status::ok, self->req_.version()};
-      self->res_.body() = "ok";
-      self->res_.keep_alive(self->req_.keep_alive());
-      self->res_.prepare_payload();
-      http::async_write(self->stream_, self->res_, [self](beast::error_code ec, std::size_t) {
-        if (!ec) self->read();
-      });
-    });
-  }
-
- private:
-  beast::tcp_stream stream_;
-  Arrivals& arrivals_;
-  beast::flat_buffer buffer_;
-  http::request<http::string_body> req_;
-  http::response<http::string_body> res_;
-};
-
-void accept_loop(tcp::acceptor& acceptor, Arrivals& arrivals) {
-  acceptor.async_accept([&](beast::error_code ec, tcp::socket s) {
-    if (ec) return;
-    std::make_shared<SinkSession>(std::move(s), arrivals)->read();
-    accept_loop(acceptor, arrivals);
-  });
-}
-
+// A fast sink: answers 200 at once and notes each arrival.
 struct Sink {
-  net::io_context ioc{1};
-  tcp::acceptor acceptor;
   Arrivals arrivals;
-  std::thread thread;
-  explicit Sink(unsigned short port) : acceptor(ioc, {net::ip::make_address("127.0.0.1"), port}) {
-    accept_loop(acceptor, arrivals);
-    thread = std::thread([this] { ioc.run(); });
-  }
-  ~Sink() {
-    ioc.stop();
-    thread.join();
-  }
+  BenchHttpServer server;
+  explicit Sink(unsigned short port)
+      : server(port, 1, [this](const SinkRequest& r) {
+          arrivals.add(r.request_id);
+          return SinkReply{};
+        }) {}
 };
-
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
-}
 
 int run_sink(unsigned short port, int seconds) {
   Sink sink(port);
@@ -121,13 +85,8 @@ int run_lag(unsigned short port, const std::string& url, const std::string& secr
   ss << in.rdbuf();
   const std::string body = ss.str();
   const std::string signature = slwd::security::signature_header(secret, body);
-  // url: http://127.0.0.1:PORT/path
-  auto rest = url.substr(std::string("http://").size());
-  auto slash = rest.find('/');
-  auto hostport = rest.substr(0, slash);
-  auto target = rest.substr(slash);
-  auto colon = hostport.find(':');
-  std::string host = hostport.substr(0, colon), dport = hostport.substr(colon + 1);
+  const auto parsed = slwd::bench::parse_http_url(url);
+  const std::string host = parsed.host, dport = std::to_string(parsed.port), target = parsed.path;
 
   std::mutex acks_mutex;
   std::unordered_map<std::string, Clock::time_point> acks;
