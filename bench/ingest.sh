@@ -10,13 +10,17 @@
 #   SLWD_SYNC=full bench/ingest.sh       synchronous: full (power-loss safe)
 #   SLWD_TARGETS="slwd slwd-redis slwd-redis-always" bench/ingest.sh   add Redis appendfsync always
 #   SLWD_TARGETS=slwd bench/ingest.sh    the sqlite store only (no redis-server needed)
+#   SLWD_BIN=/path/to/smartlead-webhookd bench/ingest.sh   that binary, not a fresh build (A/B)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 HARNESS=${HARNESS:-$ROOT/../shared/bench}
 OUT=${OUT:-/tmp/slwd-bench-ingest}
 
-cmake -S "$ROOT" -B "$ROOT/build-release" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSLWD_BUILD_TESTS=OFF >/dev/null
-cmake --build "$ROOT/build-release" -j "${SLWD_JOBS:-2}" >/dev/null
+if [ -z "${SLWD_BIN:-}" ]; then
+  cmake -S "$ROOT" -B "$ROOT/build-release" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSLWD_BUILD_TESTS=OFF >/dev/null
+  cmake --build "$ROOT/build-release" -j "${SLWD_JOBS:-2}" >/dev/null
+  SLWD_BIN="$ROOT/build-release/smartlead-webhookd"
+fi
 
 install=0
 for c in wrk nginx webhook gunicorn redis-server node taskset; do command -v "$c" >/dev/null || install=1; done
@@ -30,7 +34,7 @@ for m in $MODES; do
 done
 
 INSTALL=$install DURATION=${DURATION:-10s} REPS=${REPS:-3} SKIP_REDIS_BENCH=1 \
-  SLWD_BIN="$ROOT/build-release/smartlead-webhookd" SLWD_SYNC=${SLWD_SYNC:-normal} \
+  SLWD_BIN="$SLWD_BIN" SLWD_SYNC=${SLWD_SYNC:-normal} \
   CASES="$cases" BENCH_WORK="$OUT" OUTMD="$OUT/RESULTS.md" \
   "$HARNESS/run_all.sh" | grep -E "Requests/sec|FAILED|SKIP" || true
 

@@ -62,20 +62,12 @@ AsyncContext::~AsyncContext() {
   redisAsyncFree(ac);
 }
 
-bool AsyncContext::send(const std::vector<std::string>& args, ReplyHandler handler) {
+bool AsyncContext::send(const std::string& wire, ReplyHandler handler) {
   if (ac_ == nullptr || (ac_->c.flags & (REDIS_DISCONNECTING | REDIS_FREEING)) != 0) return false;
-  std::vector<const char*> argv;
-  std::vector<std::size_t> lengths;
-  argv.reserve(args.size());
-  lengths.reserve(args.size());
-  for (const auto& arg : args) {
-    argv.push_back(arg.data());
-    lengths.push_back(arg.size());  // explicit lengths: arguments may hold NUL bytes
-  }
   // Owned by hiredis from here; on_reply deletes it (hiredis calls it exactly once per command).
   auto* owned = new ReplyHandler(std::move(handler));
-  if (redisAsyncCommandArgv(ac_, &AsyncContext::on_reply, owned, static_cast<int>(argv.size()),
-                            argv.data(), lengths.data()) != REDIS_OK) {
+  if (redisAsyncFormattedCommand(ac_, &AsyncContext::on_reply, owned, wire.data(), wire.size()) !=
+      REDIS_OK) {
     delete owned;
     return false;
   }

@@ -14,7 +14,6 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <vector>
 
 struct redisAsyncContext;
 struct redisReply;
@@ -46,10 +45,10 @@ class AsyncContext {
   AsyncContext(const AsyncContext&) = delete;
   AsyncContext& operator=(const AsyncContext&) = delete;
 
-  // Queues one command behind the others (hiredis pipelines them on the socket and matches
-  // replies in order). False when the context is gone or closing: the handler is then dropped
-  // without being called.
-  bool send(const std::vector<std::string>& args, ReplyHandler handler);
+  // Queues one command, already encoded (Command::wire()), behind the others: hiredis pipelines
+  // them on the socket and matches replies in order. False when the context is gone or closing:
+  // the handler is then dropped without being called.
+  bool send(const std::string& wire, ReplyHandler handler);
   bool open() const { return ac_ != nullptr; }
 
  private:

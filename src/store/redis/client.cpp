@@ -85,10 +85,10 @@ std::string lower(std::string_view text) {
 
 // hiredis 0.14 keeps its own callback bookkeeping for these (per channel, or repeated for
 // MONITOR), which would break "exactly once"; the store never needs them on this connection.
-bool unsupported(const std::vector<std::string>& args) {
+bool unsupported(const Command& command) {
   static const char* const kNames[] = {"subscribe",    "psubscribe",   "ssubscribe", "unsubscribe",
                                        "punsubscribe", "sunsubscribe", "monitor"};
-  std::string name = lower(args.front());
+  std::string name = lower(command.name());
   return std::any_of(std::begin(kNames), std::end(kNames),
                      [&](const char* n) { return name == n; });
 }
@@ -120,6 +120,8 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
       sigemptyset(&pipe_only);
       sigaddset(&pipe_only, SIGPIPE);
       pthread_sigmask(SIG_BLOCK, &pipe_only, nullptr);
+      // Named for operators (top -H, perf): this thread carries every Redis round trip.
+      pthread_setname_np(pthread_self(), "slwd-redis");
       self->io_thread_id_.store(std::this_thread::get_id());
       self->io_.run();
     });
@@ -222,7 +224,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   }
 
   struct Step {
-    std::vector<std::string> args;
+    Command command;
     std::string what;
     bool fatal;
   };
@@ -232,17 +234,17 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     const RedisUrl& url = options_.url;
     std::vector<Step> steps;
     if (!url.password.empty()) {
-      steps.push_back({url.username.empty()
-                           ? std::vector<std::string>{"AUTH", url.password}
-                           : std::vector<std::string>{"AUTH", url.username, url.password},
-                       "AUTH", true});
+      Command auth("AUTH");
+      if (!url.username.empty()) auth.arg(url.username);
+      steps.push_back({std::move(auth.arg(url.password)), "AUTH", true});
     }
-    if (url.db != 0) steps.push_back({{"SELECT", std::to_string(url.db)}, "SELECT", true});
+    if (url.db != 0) steps.push_back({std::move(Command("SELECT").arg(url.db)), "SELECT", true});
     // Catches a server that wants a password we were not given (NOAUTH) before we say ready.
-    steps.push_back({{"PING"}, "PING", true});
+    steps.push_back({Command("PING"), "PING", true});
     // Only a courtesy for operators (CLIENT LIST); an ACL may forbid it.
     if (!options_.name.empty()) {
-      steps.push_back({{"CLIENT", "SETNAME", options_.name}, "CLIENT SETNAME", false});
+      steps.push_back({std::move(Command("CLIENT").arg("SETNAME").arg(options_.name)),
+                       "CLIENT SETNAME", false});
     }
     for (std::size_t i = 0; i < steps.size(); ++i) {
       bool last = i + 1 == steps.size();
@@ -250,7 +252,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
                       last](const redisReply* reply) {
         on_handshake_reply(attempt, what, fatal, last, reply);
       };
-      if (!ctx_->send(steps[i].args, std::move(handler))) {
+      if (!ctx_->send(std::move(steps[i].command).wire(), std::move(handler))) {
         drop_connection("cannot queue " + steps[i].what);
         return;
       }
@@ -330,9 +332,9 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     });
   }
 
-  void issue(std::vector<std::string> args, Callback callback, Clock::time_point deadline) {
+  void issue(Command command, Callback callback, Clock::time_point deadline) {
     if (state_ == State::stopped) return invoke(callback, std::nullopt, kDisconnected);
-    if (args.empty() || unsupported(args)) {
+    if (command.argc() == 0 || unsupported(command)) {
       return invoke(callback, std::nullopt, "unsupported command");
     }
     if (state_ != State::ready || !ctx_ || !ctx_->open()) {
@@ -343,8 +345,9 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     if (Clock::now() >= deadline) return invoke(callback, std::nullopt, kTimeout);
 
     auto pending = std::make_shared<Pending>(Pending{std::move(callback), deadline});
-    bool sent = ctx_->send(
-        args, [this, pending](const redisReply* reply) { on_command_reply(*pending, reply); });
+    bool sent = ctx_->send(std::move(command).wire(), [this, pending](const redisReply* reply) {
+      on_command_reply(*pending, reply);
+    });
     if (!sent) return complete(*pending, std::nullopt, kNotConnected);
     inflight_.push_back(std::move(pending));
     arm_command_timer();
@@ -473,11 +476,32 @@ bool Client::connected() const {
 }
 
 void Client::command(std::vector<std::string> args, Callback callback) {
-  // The deadline counts from the call, not from when the io thread gets to it.
-  auto deadline = Clock::now() + impl_->options_.command_timeout;
-  asio::post(impl_->io_,
-             [impl = impl_.get(), args = std::move(args), callback = std::move(callback),
-              deadline]() mutable { impl->issue(std::move(args), std::move(callback), deadline); });
+  Command encoded;
+  for (const auto& arg : args) encoded.arg(arg);
+  send(std::move(encoded), std::move(callback), Clock::now());
+}
+
+void Client::send(Command command, Callback callback, Clock::time_point since) {
+  // The deadline counts from the call (or the caller's `since`), not from when the io thread
+  // gets to it.
+  auto deadline = since + impl_->options_.command_timeout;
+  asio::post(impl_->io_, [impl = impl_.get(), command = std::move(command),
+                          callback = std::move(callback), deadline]() mutable {
+    impl->issue(std::move(command), std::move(callback), deadline);
+  });
+}
+
+void Client::post(std::function<void()> task) {
+  asio::post(impl_->io_, [task = std::move(task)] {
+    // Like a command callback: nothing may unwind through the io loop.
+    try {
+      task();
+    } catch (const std::exception& e) {
+      ops::log(ops::Level::error, "redis: posted task threw", {{"error", e.what()}});
+    } catch (...) {
+      ops::log(ops::Level::error, "redis: posted task threw");
+    }
+  });
 }
 
 Reply Client::call(std::vector<std::string> args) {

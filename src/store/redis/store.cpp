@@ -157,9 +157,10 @@ bool RedisStore::Impl::admit() {
   return true;
 }
 
-void RedisStore::Impl::release() {
+void RedisStore::Impl::release(std::size_t count) {
   std::lock_guard lock(ingest_mutex_);
-  if (--in_flight_ == 0) drained_.notify_all();
+  in_flight_ -= count;
+  if (in_flight_ == 0) drained_.notify_all();
 }
 
 void RedisStore::Impl::throw_if_stopped() const {

@@ -4,6 +4,7 @@
 // operator tools, store_trim.cpp trimming, store_parse.cpp keys/ids/replies, safety.cpp the
 // start-up checks).
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -21,6 +22,7 @@
 #include "scripts.hpp"
 #include "slwd/config/config.hpp"
 #include "slwd/store/redis/client.hpp"
+#include "slwd/store/redis/command.hpp"
 #include "slwd/store/redis_store.hpp"
 
 namespace slwd::store {
@@ -87,7 +89,17 @@ void check_server(Client& client, const config::RedisConfig& config, const std::
 
 }  // namespace redis
 
-struct RecordRequest;
+// A record in flight, already encoded as its part of the record script's KEYS and ARGV (see
+// scripts.cpp) by the thread that recorded it; kept (in its batch) until answered, so the batch
+// can be sent again as EVAL after NOSCRIPT.
+struct RecordRequest {
+  redis::Command keys;
+  redis::Command args;
+  std::size_t body_bytes = 0;
+  bool routed = false;  // has handlers: recording it is work for the dispatcher
+  Store::RecordCallback done;
+};
+using RecordBatch = std::vector<RecordRequest>;
 
 struct RedisStore::Impl {
   Impl(const config::StoreConfig& config, OpenMode mode, NowMs now, RedisStoreOptions options,
@@ -111,8 +123,17 @@ struct RedisStore::Impl {
 
   // ---- ingest accounting: every admitted op is released exactly once
   bool admit();
-  void release();
-  void send_record(std::shared_ptr<RecordRequest> request, bool full_script);
+  void release(std::size_t count = 1);
+
+  // ---- ingest batching (store_record.cpp): records queue here until the client's io thread
+  // takes them all, so records that arrive while it is busy go out as one script call.
+  RecordRequest encode_record(const Delivery& delivery, RecordCallback done) const;
+  void enqueue_record(RecordRequest request);
+  void flush_records();  // client io thread
+  void send_records(std::shared_ptr<const RecordBatch> batch,
+                    std::chrono::steady_clock::time_point since, bool full_script);
+  void answer_records(const RecordBatch& batch, const std::optional<redis::Reply>& reply,
+                      const std::string& error);
 
   // ---- leases of work handed out and not resolved yet (renewed by the store thread)
   void track(const std::string& handler, const std::vector<WorkItem>& items);
@@ -152,6 +173,11 @@ struct RedisStore::Impl {
   std::size_t in_flight_ = 0;
   std::atomic<bool> stopped_{false};
 
+  std::mutex batch_mutex_;  // guards queued_, queued_since_, flush_posted_
+  RecordBatch queued_;
+  std::chrono::steady_clock::time_point queued_since_;  // when the oldest queued record came
+  bool flush_posted_ = false;
+
   std::atomic<bool> failing_{false};        // the last command got no answer
   std::atomic<bool> outage_logged_{false};  // one log line per outage, not per call
   std::atomic<std::int64_t> last_error_log_{0};
@@ -177,12 +203,6 @@ struct RedisStore::Impl {
   // Last: destroyed first, so the callbacks it still runs (with "disconnected") find every other
   // member alive.
   redis::Client client_;
-};
-
-// A record in flight: kept whole so it can be sent again as EVAL after NOSCRIPT.
-struct RecordRequest {
-  Delivery delivery;
-  Store::RecordCallback done;
 };
 
 }  // namespace slwd::store

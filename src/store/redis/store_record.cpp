@@ -1,11 +1,24 @@
-// Ingest: one record script per delivery (SPEC §4 rows 8-10), pipelined on the client's single
-// connection; the callback runs on the client's io thread when Redis answers or, at the latest,
-// after command_timeout (-> unavailable -> 503).
+// Ingest (SPEC §4 rows 8-10): records are batched into one record-script call per turn of the
+// client's io loop. The first record to arrive while nothing is queued posts a flush to the
+// client's io thread; records arriving before that flush runs (from any io thread) join the same
+// batch. So an idle daemon sends each record at once, alone, and a busy one sends fewer, larger
+// calls exactly when the per-call cost matters. Every record is answered from the client's io
+// thread when Redis answered its batch or, at the latest, command_timeout after it was queued
+// (-> unavailable -> 503).
+#include <algorithm>
+
 #include "slwd/ops/log.hpp"
 #include "store_impl.hpp"
 
 namespace slwd::store {
 namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+// Bounds on one script call: Redis runs a script without serving anyone else, and a batch that
+// failed is answered 503 as a whole.
+constexpr std::size_t kMaxBatchRecords = 64;
+constexpr std::size_t kMaxBatchBytes = 256 * 1024;  // bodies; the first record always fits
 
 std::string join_handlers(const std::vector<std::string>& handlers) {
   std::string joined;
@@ -18,58 +31,124 @@ std::string join_handlers(const std::vector<std::string>& handlers) {
 
 }  // namespace
 
-void RedisStore::Impl::send_record(std::shared_ptr<RecordRequest> request, bool full_script) {
-  const auto& script = redis::record_script();
-  const auto& d = request->delivery;
-  const bool use_body = config_.dedupe_body && !d.body_sha256.empty();
-  std::vector<std::string> args;
-  args.reserve(16 + d.handlers.size());
-  args.emplace_back(full_script ? "EVAL" : "EVALSHA");
-  args.push_back(full_script ? script.text : script.sha);
-  args.emplace_back(use_body ? "4" : "3");
-  args.push_back(keys_.events);
-  args.push_back(keys_.handlers);
-  args.push_back(keys_.dedupe_id(d.delivery_id));
-  if (use_body) args.push_back(keys_.dedupe_body(d.body_sha256));
-  args.push_back(ttl_ms_);
-  args.push_back(d.delivery_id);
-  args.push_back(d.endpoint);
-  args.push_back(d.level);
-  args.push_back(d.event_type);
-  args.push_back(std::to_string(d.received_at_ms));
-  args.push_back(d.body);  // a copy: the request keeps its own for a NOSCRIPT resend
-  args.push_back(join_handlers(d.handlers));
-  args.insert(args.end(), d.handlers.begin(), d.handlers.end());
+// On the recording (io) thread: the delivery is encoded, and its strings freed, where they were
+// made, and the client's single io thread only splices the parts together.
+RecordRequest RedisStore::Impl::encode_record(const Delivery& d, RecordCallback done) const {
+  RecordRequest request;
+  const bool body_key = config_.dedupe_body && !d.body_sha256.empty();
+  request.keys.arg(keys_.dedupe_id(d.delivery_id));
+  if (body_key) request.keys.arg(keys_.dedupe_body(d.body_sha256));
+  request.args.arg(body_key ? "1" : "0");
+  request.args.arg(d.delivery_id).arg(d.endpoint).arg(d.level).arg(d.event_type);
+  request.args.arg(d.received_at_ms).arg(d.body).arg(join_handlers(d.handlers));
+  request.args.arg(static_cast<std::int64_t>(d.handlers.size()));
+  for (const auto& h : d.handlers) request.args.arg(h);
+  request.body_bytes = d.body.size();
+  request.routed = !d.handlers.empty();
+  request.done = std::move(done);
+  return request;
+}
 
-  client_.command(std::move(args), [this, request, full_script](std::optional<redis::Reply> reply,
-                                                                std::string error) {
-    if (reply && reply->is_error() && !full_script && reply->str.starts_with("NOSCRIPT")) {
-      // Redis restarted (or SCRIPT FLUSH): send the text once; it is cached again after that.
-      send_record(request, true);
-      return;
+void RedisStore::Impl::enqueue_record(RecordRequest request) {
+  bool first = false;
+  {
+    std::lock_guard lock(batch_mutex_);
+    if (queued_.empty()) queued_since_ = SteadyClock::now();
+    queued_.push_back(std::move(request));
+    first = !flush_posted_;
+    flush_posted_ = true;
+  }
+  if (first) client_.post([this] { flush_records(); });
+}
+
+void RedisStore::Impl::flush_records() {
+  RecordBatch taken;
+  SteadyClock::time_point since;
+  {
+    std::lock_guard lock(batch_mutex_);
+    taken.swap(queued_);
+    since = queued_since_;
+    flush_posted_ = false;
+  }
+  // Split at the bounds; the order of records is kept across the batches (they are pipelined on
+  // one connection), so a repeated delivery id is still the duplicate, never the original.
+  std::size_t begin = 0;
+  while (begin < taken.size()) {
+    std::size_t end = begin;
+    std::size_t bytes = 0;
+    while (end < taken.size() && end - begin < kMaxBatchRecords &&
+           (end == begin || bytes + taken[end].body_bytes <= kMaxBatchBytes)) {
+      bytes += taken[end].body_bytes;
+      ++end;
     }
+    auto batch = std::make_shared<RecordBatch>();
+    batch->reserve(end - begin);
+    std::move(taken.begin() + static_cast<std::ptrdiff_t>(begin),
+              taken.begin() + static_cast<std::ptrdiff_t>(end), std::back_inserter(*batch));
+    send_records(std::move(batch), since, false);
+    begin = end;
+  }
+}
+
+void RedisStore::Impl::send_records(std::shared_ptr<const RecordBatch> batch,
+                                    SteadyClock::time_point since, bool full_script) {
+  const auto& script = redis::record_script();
+  std::size_t key_count = 2;
+  for (const auto& r : *batch) key_count += r.keys.argc();
+  redis::Command command(full_script ? "EVAL" : "EVALSHA");
+  command.arg(full_script ? script.text : script.sha);
+  command.arg(static_cast<std::int64_t>(key_count));
+  command.arg(keys_.events).arg(keys_.handlers);
+  for (const auto& r : *batch) command.append(r.keys);
+  command.arg(ttl_ms_).arg(static_cast<std::int64_t>(batch->size()));
+  for (const auto& r : *batch) command.append(r.args);
+
+  client_.send(
+      std::move(command),
+      [this, batch, since, full_script](std::optional<redis::Reply> reply, std::string error) {
+        if (reply && reply->is_error() && !full_script && reply->str.starts_with("NOSCRIPT")) {
+          // Redis restarted (or SCRIPT FLUSH): send the text once; it is cached again after that.
+          send_records(batch, since, true);
+          return;
+        }
+        answer_records(*batch, reply, error);
+      },
+      since);
+}
+
+void RedisStore::Impl::answer_records(const RecordBatch& batch,
+                                      const std::optional<redis::Reply>& reply,
+                                      const std::string& error) {
+  const bool answered =
+      reply && reply->type == redis::Reply::Type::array && reply->elements.size() == batch.size();
+  if (!reply) {
+    note_failure(error);
+  } else {
+    note_ok();
+    // OOM (maxmemory reached under noeviction), READONLY (a replica), a script error: retryable
+    // for SmartLead, so 503, never a 4xx.
+    if (!answered) {
+      note_error_reply("record", reply->is_error() ? reply->str : "unexpected reply");
+    }
+  }
+  bool work = false;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
     auto result = RecordResult::unavailable;
-    if (!reply) {
-      note_failure(error);
-    } else {
-      note_ok();
-      if (reply->type == redis::Reply::Type::integer) {
-        result = reply->integer == 1 ? RecordResult::recorded : RecordResult::duplicate;
-      } else {
-        // OOM (maxmemory reached under noeviction), READONLY (a replica), a script error:
-        // retryable for SmartLead, so 503, never a 4xx.
-        note_error_reply("record", reply->is_error() ? reply->str : "unexpected reply");
+    if (answered) {
+      const auto& element = reply->elements[i];
+      if (element.type == redis::Reply::Type::integer) {
+        result = element.integer == 1 ? RecordResult::recorded : RecordResult::duplicate;
       }
     }
-    if (result == RecordResult::recorded && !request->delivery.handlers.empty()) signal_work();
-    auto done = std::move(request->done);
+    if (result == RecordResult::recorded && batch[i].routed) work = true;
     try {
-      if (done) done(result);
+      if (batch[i].done) batch[i].done(result);
     } catch (const std::exception& e) {
       ops::log(ops::Level::error, "record callback threw", {{"error", e.what()}});
     }
-    release();
-  });
+  }
+  if (work) signal_work();
+  release(batch.size());
 }
 
 void RedisStore::record(Delivery delivery, RecordCallback done) {
@@ -79,9 +158,7 @@ void RedisStore::record(Delivery delivery, RecordCallback done) {
     done(RecordResult::unavailable);
     return;
   }
-  auto request =
-      std::make_shared<RecordRequest>(RecordRequest{std::move(delivery), std::move(done)});
-  impl_->send_record(std::move(request), false);
+  impl_->enqueue_record(impl_->encode_record(delivery, std::move(done)));
 }
 
 void RedisStore::quarantine(QuarantineItem item, QuarantineCallback done) {

@@ -550,6 +550,110 @@ TEST(RedisClient, CanBeDestroyedFromItsOwnCallback) {
   EXPECT_EQ(finished.wait_for(10s), std::future_status::ready);
 }
 
+// ---- encoded commands and posted tasks --------------------------------------------------------
+
+TEST(RedisClient, EncodedCommandsAreSentAsIs) {
+  RedisServer server;
+  auto client = connected_client(server.url());
+  const std::string value("\0\r\n$3\r\n*", 8);  // would break a pipeline if not length-prefixed
+  std::promise<Outcome> set;
+  Command command("SET");
+  command.arg("k").arg(value);
+  client->send(
+      std::move(command),
+      [&](std::optional<Reply> reply, std::string error) {
+        set.set_value(Outcome{std::move(reply), std::move(error), {}, true});
+      },
+      Clock::now());
+  auto outcome = set.get_future().get();
+  ASSERT_TRUE(outcome.reply) << outcome.error;
+  EXPECT_EQ(outcome.reply->str, "OK");
+  auto got = run(*client, {"GET", "k"});
+  ASSERT_TRUE(got.reply);
+  EXPECT_EQ(got.reply->str, value);
+}
+
+TEST(RedisClient, SendTimesOutCountingFromTheCallersSince) {
+  RedisServer server;
+  auto client = connected_client(server.url(), 500ms);
+  // Taken on 400 ms ago: 100 ms of the 500 ms command_timeout are left, not 500.
+  std::promise<Outcome> answered;
+  auto start = Clock::now();
+  server.pause();
+  client->send(
+      Command("PING"),
+      [&](std::optional<Reply> reply, std::string error) {
+        answered.set_value(Outcome{std::move(reply), std::move(error),
+                                   std::chrono::duration_cast<milliseconds>(Clock::now() - start),
+                                   true});
+      },
+      start - 400ms);
+  auto future = answered.get_future();
+  ASSERT_EQ(future.wait_for(10s), std::future_status::ready);
+  auto outcome = future.get();
+  server.resume();
+  EXPECT_FALSE(outcome.reply);
+  EXPECT_EQ(outcome.error, "timeout");
+  EXPECT_LT(outcome.elapsed, 400ms);
+}
+
+TEST(RedisClient, PostedTasksRunOnceEachOnTheIoThreadInOrder) {
+  RedisServer server;
+  auto client = connected_client(server.url());
+  // The io thread is where command callbacks run: learn its id from one.
+  std::promise<std::thread::id> io_thread;
+  client->command({"PING"}, [&](std::optional<Reply>, std::string) {
+    io_thread.set_value(std::this_thread::get_id());
+  });
+  const auto io_id = io_thread.get_future().get();
+
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 500;
+  std::mutex mutex;
+  std::vector<std::vector<int>> seen(kThreads);
+  std::atomic<int> off_thread{0};
+  std::atomic<int> ran{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        client->post([&, t, i] {
+          if (std::this_thread::get_id() != io_id) ++off_thread;
+          std::lock_guard lock(mutex);
+          seen[t].push_back(i);
+          ++ran;
+        });
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  ASSERT_TRUE(eventually([&] { return ran.load() == kThreads * kPerThread; }));
+  EXPECT_EQ(off_thread.load(), 0);
+  std::lock_guard lock(mutex);
+  for (int t = 0; t < kThreads; ++t) {
+    ASSERT_EQ(seen[t].size(), static_cast<std::size_t>(kPerThread));
+    for (int i = 0; i < kPerThread; ++i) ASSERT_EQ(seen[t][i], i) << "thread " << t;
+  }
+}
+
+TEST(RedisClient, TaskPostedBeforeDestructionRunsBeforeTheDestructorReturns) {
+  RedisServer server;
+  auto client = connected_client(server.url());
+  std::atomic<bool> ran{false};
+  std::atomic<int> answers{0};
+  Client* raw = client.get();  // `client` is null while its destructor runs
+  client->post([&, raw] {
+    std::this_thread::sleep_for(50ms);
+    // Sent while the client is being destroyed: answered ("disconnected"), never dropped.
+    raw->send(
+        Command("PING"), [&](std::optional<Reply>, std::string) { ++answers; }, Clock::now());
+    ran = true;
+  });
+  client.reset();
+  EXPECT_TRUE(ran.load());
+  EXPECT_EQ(answers.load(), 1);
+}
+
 TEST(RedisClient, DestructorWhileReconnectingIsPrompt) {
   RedisServer server;
   auto client = connected_client(server.url(), 2s, 300ms);

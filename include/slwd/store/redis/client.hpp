@@ -3,6 +3,10 @@
 // the timer, one strand, the fd released not closed, RAII over every hiredis handle): one
 // pipelined connection driven by the client's own io thread, with connect and command timeouts
 // and reconnection with backoff. hiredis types stay out of this header.
+//
+// Throughput comes from pipelining and batching, not from more connections: commands queued in
+// one turn of the io loop leave in one write, and callers that can (the store's ingest) put many
+// operations into one command (see post()).
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -11,6 +15,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "slwd/store/redis/command.hpp"
 
 namespace slwd::store::redis {
 
@@ -65,6 +71,15 @@ class Client {
   // Sends one command (binary-safe arguments), pipelined behind the others. The callback runs
   // exactly once, on the client's io thread, at the latest `command_timeout` after the call.
   void command(std::vector<std::string> args, Callback callback);
+  // The same for a command already encoded (no argument copies), with the deadline counted from
+  // `since` (when the caller took the work on) rather than from this call: work that waited in a
+  // caller's batch gets no longer than the rest.
+  void send(Command command, Callback callback, std::chrono::steady_clock::time_point since);
+  // Runs `task` once on the client's io thread, after everything already queued there; commands
+  // it sends go out in that order. This is how callers coalesce work that arrives from several
+  // threads into one command: a task posted by the first arrival finds the rest queued behind
+  // it. A task posted before the destructor starts runs before it returns.
+  void post(std::function<void()> task);
   // Blocking form for worker and tool threads (never the client's own thread): the reply, or
   // std::runtime_error with a one-line reason (an error reply is returned, not thrown).
   Reply call(std::vector<std::string> args);
