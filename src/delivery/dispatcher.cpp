@@ -102,7 +102,9 @@ void Dispatcher::start() {
 
 void Dispatcher::notify() {
   // Called after every commit that added work: wake only as many workers as lanes that were
-  // idle and now have something to do, not every worker every time.
+  // idle and now have something to do, not every worker every time. (Not capped at
+  // workers_.size(): this runs on the store's thread, while start() and stop() change workers_
+  // on theirs; a notify_one nobody waits for costs nothing.)
   std::size_t idle_lanes_woken = 0;
   {
     std::lock_guard lock(mutex_);
@@ -112,7 +114,7 @@ void Dispatcher::notify() {
       if (!lane->busy) ++idle_lanes_woken;
     }
   }
-  for (std::size_t i = 0; i < std::min(idle_lanes_woken, workers_.size()); ++i) cv_.notify_one();
+  for (std::size_t i = 0; i < idle_lanes_woken; ++i) cv_.notify_one();
 }
 
 void Dispatcher::stop() {

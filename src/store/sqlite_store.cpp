@@ -85,7 +85,7 @@ struct SqliteStore::Impl {
   std::atomic<bool> healthy_{true};
   std::atomic<std::uint64_t> transactions_{0};
 
-  std::mutex listener_mutex_;
+  std::mutex listener_mutex_;  // held while the listener runs (see notify_work)
   std::function<void()> listener_;
 
   std::mutex shutdown_mutex_;  // serialises shutdown() callers around join()
@@ -251,14 +251,13 @@ void SqliteStore::Impl::set_health(bool ok, const std::string& error) {
 }
 
 void SqliteStore::Impl::notify_work() {
-  std::function<void()> listener;
-  {
-    std::lock_guard lock(listener_mutex_);
-    listener = listener_;
-  }
-  if (!listener) return;
+  // Called under the lock, not on a copy: once set_work_listener() returns, the listener it
+  // replaced has finished and is never called again, so its owner (the dispatcher) may go away.
+  // A copy called outside the lock could still be running on an object being destroyed.
+  std::lock_guard lock(listener_mutex_);
+  if (!listener_) return;
   try {
-    listener();
+    listener_();
   } catch (const std::exception& e) {
     ops::log(ops::Level::error, "store work listener threw", {{"error", e.what()}});
   }

@@ -174,14 +174,13 @@ void RedisStore::Impl::signal_work() {
 }
 
 void RedisStore::Impl::notify_listener() {
-  std::function<void()> listener;
-  {
-    std::lock_guard lock(listener_mutex_);
-    listener = listener_;
-  }
-  if (!listener) return;
+  // Under the lock, not on a copy: once set_work_listener() returns, the old listener has
+  // finished and never runs again, so its owner may be destroyed (TSan found a dispatcher
+  // destroyed while a copy was still signalling it).
+  std::lock_guard lock(listener_mutex_);
+  if (!listener_) return;
   try {
-    listener();
+    listener_();
   } catch (const std::exception& e) {
     ops::log(ops::Level::error, "store work listener threw", {{"error", e.what()}});
   }
