@@ -18,6 +18,7 @@
 
 #include "slwd/store/redis/client.hpp"
 #include "slwd/store/redis_store.hpp"
+#include "redis_raw.hpp"
 #include "sqlite_test_support.hpp"  // FakeClock, delivery(), record_sync(), eventually()
 #include "support/redis_server.hpp"
 
@@ -45,31 +46,6 @@ RedisStoreOptions quiet_options() {
   options.trim_interval = 1h;
   return options;
 }
-
-class Raw {
- public:
-  explicit Raw(const RedisServer& server) {
-    redis::ClientOptions options;
-    std::string error;
-    options.url = *redis::parse_redis_url(server.url(), error);
-    client_ = std::make_unique<redis::Client>(options);
-    client_->start();
-    EXPECT_TRUE(client_->wait_connected(10s));
-  }
-  redis::Reply operator()(std::vector<std::string> args) { return client_->call(std::move(args)); }
-  long long integer(std::vector<std::string> args) { return (*this)(std::move(args)).integer; }
-
-  // Calls of `command` (e.g. "evalsha") since the last CONFIG RESETSTAT.
-  long long calls(const std::string& command) {
-    const auto info = (*this)({"INFO", "commandstats"}).str;
-    const auto key = "cmdstat_" + command + ":calls=";
-    const auto at = info.find(key);
-    return at == std::string::npos ? 0 : std::stoll(info.substr(at + key.size()));
-  }
-
- private:
-  std::unique_ptr<redis::Client> client_;
-};
 
 // Holds the store's client io thread inside a record callback until open(). The callback owns
 // its share of the state: it may still be returning when the Gate is gone.

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "slwd/store/redis/client.hpp"
+#include "redis_raw.hpp"
 #include "sqlite_test_support.hpp"  // FakeClock, delivery(), record_sync(), eventually()
 #include "support/redis_server.hpp"
 
@@ -40,24 +41,6 @@ config::StoreConfig redis_config(const RedisServer& server, std::chrono::millise
   cfg.dedupe_body = dedupe_body;
   return cfg;
 }
-
-// A plain connection for looking at (and meddling with) what the store wrote.
-class Raw {
- public:
-  explicit Raw(const RedisServer& server) {
-    redis::ClientOptions options;
-    std::string error;
-    options.url = *redis::parse_redis_url(server.url(), error);
-    client_ = std::make_unique<redis::Client>(options);
-    client_->start();
-    EXPECT_TRUE(client_->wait_connected(10s));
-  }
-  redis::Reply operator()(std::vector<std::string> args) { return client_->call(std::move(args)); }
-  long long integer(std::vector<std::string> args) { return (*this)(std::move(args)).integer; }
-
- private:
-  std::unique_ptr<redis::Client> client_;
-};
 
 std::vector<std::string> ids_of(const std::vector<WorkItem>& items) {
   std::vector<std::string> ids;
