@@ -18,7 +18,7 @@ struct SqliteStoreOptions {
   std::size_t batch_max = 1024;        // ops per transaction
   std::chrono::milliseconds busy_timeout{5000};     // waiting for another process's write lock
   std::chrono::milliseconds prune_interval{10000};  // dedupe pruning cadence (daemon mode)
-  std::size_t prune_chunk = 2000;                   // expired keys deleted per pruning transaction
+  std::size_t prune_chunk = 256;                    // expired keys deleted per pruning transaction
   std::chrono::milliseconds probe_interval{1000};   // retrying the disk after a failed commit
 };
 
