@@ -112,6 +112,23 @@ class Answers {
   int answered_ = 0;
 };
 
+// Records `prefix`-0 .. `prefix`-(count-1), each with its id as its body.
+void record_numbered(Store& store, Answers& answers, const std::string& prefix, int count) {
+  for (int i = 0; i < count; ++i) {
+    const auto id = prefix + "-" + std::to_string(i);
+    store.record(delivery(id, id), answers.slot(id));
+  }
+}
+
+// Each of `prefix`-0 .. `prefix`-(count-1) was answered once, with `result`.
+void expect_each_answered(Answers& answers, const std::string& prefix, int count,
+                          RecordResult result) {
+  for (int i = 0; i < count; ++i) {
+    const auto id = prefix + "-" + std::to_string(i);
+    EXPECT_EQ(answers.of(id), std::vector<RecordResult>{result}) << id;
+  }
+}
+
 TEST(RedisRecordBatch, RecordsQueuedWhileTheClientIsBusyGoOutInOneCallEachAnsweredAlone) {
   RedisServer server;
   Raw raw(server);
@@ -125,10 +142,7 @@ TEST(RedisRecordBatch, RecordsQueuedWhileTheClientIsBusyGoOutInOneCallEachAnswer
     std::vector<std::thread> threads;
     for (int t = 0; t < 4; ++t) {
       threads.emplace_back([&, t] {
-        for (int i = 0; i < 10; ++i) {
-          const auto id = "t" + std::to_string(t) + "-" + std::to_string(i);
-          store.record(delivery(id, "body " + id), answers.slot(id));
-        }
+        record_numbered(store, answers, "t" + std::to_string(t), 10);
         if (t == 0) {
           store.record(delivery("twice", "first body"), answers.slot("twice"));
           store.record(delivery("twice", "second body"), answers.slot("twice"));
@@ -140,10 +154,7 @@ TEST(RedisRecordBatch, RecordsQueuedWhileTheClientIsBusyGoOutInOneCallEachAnswer
   }
   ASSERT_TRUE(answers.all_in());
   for (int t = 0; t < 4; ++t) {
-    for (int i = 0; i < 10; ++i) {
-      const auto id = "t" + std::to_string(t) + "-" + std::to_string(i);
-      EXPECT_EQ(answers.of(id), std::vector<RecordResult>{RecordResult::recorded}) << id;
-    }
+    expect_each_answered(answers, "t" + std::to_string(t), 10, RecordResult::recorded);
   }
   EXPECT_EQ(answers.of("twice"),
             (std::vector<RecordResult>{RecordResult::recorded, RecordResult::duplicate}));
@@ -174,10 +185,7 @@ TEST(RedisRecordBatch, OneCallCarriesAtMost64RecordsOr256KiBOfBodies) {
   Answers answers;
   {
     Gate gate(store);
-    for (int i = 0; i < 150; ++i) {
-      const auto id = "small-" + std::to_string(i);
-      store.record(delivery(id, id), answers.slot(id));
-    }
+    record_numbered(store, answers, "small", 150);
   }
   ASSERT_TRUE(answers.all_in());
   EXPECT_EQ(raw.calls("evalsha"), 1 + 3);  // the gate, then 64 + 64 + 22
@@ -194,10 +202,7 @@ TEST(RedisRecordBatch, OneCallCarriesAtMost64RecordsOr256KiBOfBodies) {
   }
   ASSERT_TRUE(answers.all_in());
   EXPECT_EQ(raw.calls("evalsha"), 1 + 3);  // no two 200 KiB bodies fit in one call
-  for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ(answers.of("large-" + std::to_string(i)),
-              std::vector<RecordResult>{RecordResult::recorded});
-  }
+  expect_each_answered(answers, "large", 3, RecordResult::recorded);
   // Answered in the order they came, across the calls.
   auto order = answers.order();
   ASSERT_EQ(order.size(), 153u);
@@ -215,16 +220,10 @@ TEST(RedisRecordBatch, ACallRedisRefusesIsAnsweredUnavailableForEveryRecordInIt)
   {
     Gate gate(store);
     raw({"CONFIG", "SET", "maxmemory", "1"});  // every write is refused: OOM
-    for (int i = 0; i < 5; ++i) {
-      const auto id = "oom-" + std::to_string(i);
-      store.record(delivery(id, id), answers.slot(id));
-    }
+    record_numbered(store, answers, "oom", 5);
   }
   ASSERT_TRUE(answers.all_in());
-  for (int i = 0; i < 5; ++i) {
-    EXPECT_EQ(answers.of("oom-" + std::to_string(i)),
-              std::vector<RecordResult>{RecordResult::unavailable});
-  }
+  expect_each_answered(answers, "oom", 5, RecordResult::unavailable);
   // Nothing of the refused call was kept, so SmartLead's retries are recorded, not duplicates.
   raw({"CONFIG", "SET", "maxmemory", "0"});
   EXPECT_EQ(raw.integer({"XLEN", "b:events"}), 1);  // the gate's
@@ -241,16 +240,10 @@ TEST(RedisRecordBatch, ABatchThatMeetsNoscriptIsSentAgainWhole) {
   {
     Gate gate(store);
     raw({"SCRIPT", "FLUSH"});  // as after a Redis restart without persistence of scripts
-    for (int i = 0; i < 10; ++i) {
-      const auto id = "ns-" + std::to_string(i);
-      store.record(delivery(id, id), answers.slot(id));
-    }
+    record_numbered(store, answers, "ns", 10);
   }
   ASSERT_TRUE(answers.all_in());
-  for (int i = 0; i < 10; ++i) {
-    EXPECT_EQ(answers.of("ns-" + std::to_string(i)),
-              std::vector<RecordResult>{RecordResult::recorded});
-  }
+  expect_each_answered(answers, "ns", 10, RecordResult::recorded);
   EXPECT_EQ(raw.calls("evalsha"), 2);  // the gate, the batch refused with NOSCRIPT
   EXPECT_EQ(raw.calls("eval"), 1);     // the batch again, with the script's text
   EXPECT_EQ(raw.integer({"XLEN", "b:events"}), 11);
