@@ -3,11 +3,13 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/error.hpp>
-#include <boost/beast/http/write.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/error.hpp>
 #include <string_view>
 #include <variant>
 
 #include "head_reading.hpp"
+#include "response_bytes.hpp"
 #include "slwd/events/event.hpp"
 #include "slwd/http/client_address.hpp"
 #include "slwd/ops/log.hpp"
@@ -362,19 +364,12 @@ void Session<Stream>::send(Response response) {
   log_access(response.status);
   phase_ = Phase::writing;
   if (response.close || state_->draining) keep_alive_ = false;
-  response_ = {};
-  response_.version(head_.version == 10 ? 10 : 11);
-  response_.result(response.status);
-  for (auto& [name, value] : response.headers) response_.set(name, value);
-  if (!response.body.empty()) response_.set(bhttp::field::content_type, "application/json");
-  response_.body() = std::move(response.body);
-  response_.keep_alive(keep_alive_);
-  response_.prepare_payload();
+  response_ = render_response(response, head_.version, keep_alive_);
   tcp().expires_after(limits().body_timeout);
-  bhttp::async_write(stream_, response_,
-                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                       self->on_write(ec);
-                     });
+  net::async_write(stream_, net::buffer(response_),
+                   [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                     self->on_write(ec);
+                   });
 }
 
 template <class Stream>

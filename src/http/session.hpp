@@ -10,8 +10,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <chrono>
 #include <functional>
@@ -87,7 +85,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   std::size_t chunked_pos_ = 0;  // body bytes (after the head) the decoder has consumed
   std::string body_;
   bool keep_alive_ = true;
-  boost::beast::http::response<boost::beast::http::string_body> response_;
+  std::string response_;  // the bytes of the answer being written (response_bytes.hpp)
   boost::asio::steady_timer store_timer_;
   std::string peer_;  // the socket's remote address, for the access log
   std::string delivery_id_;  // of the current request, once known (access log)
