@@ -83,11 +83,15 @@ end
 return out
 )lua";
 
+// The first two steps of a claim (SPEC 9): due retries and takeover. The third, new entries, is
+// a plain XREADGROUP the store sends itself when the script leaves room (store_claim.cpp): read
+// here, every entry (a body of kilobytes) would be converted into Lua tables and back into RESP,
+// which cost Redis several times the XREADGROUP itself.
 // KEYS: 1 events, 2 retry, 3 retry-leased, 4 retry-data, 5 handlers set
 // ARGV: 1 handler (= group), 2 consumer, 3 now ms (daemon clock), 4 max, 5 lease ms,
 //       6 XAUTOCLAIM cursor ('0-0' = from the start)
-// Returns {next cursor, items}; an item is {kind, member, attempts, k1, v1, ...}, kind 'r'
-// (retry) or 's' (stream entry).
+// Returns {next cursor, items, n left}; an item is {kind, member, attempts, k1, v1, ...}, kind
+// 'r' (retry) or 's' (stream entry); n left = how many of max are still to be filled.
 constexpr std::string_view kClaim = R"lua(
 local handler, consumer = ARGV[1], ARGV[2]
 local n = tonumber(ARGV[4])
@@ -126,9 +130,9 @@ local function take_entries(entries)
       foreign[#foreign + 1] = e[1]
     end
   end
-  -- Not routed to this handler (or deleted): nothing for this group to do.
+  -- Not routed to this handler (or deleted): nothing for this group to do. (An entry read by
+  -- the store's XREADGROUP is pending here only if the store died before acknowledging it.)
   if #foreign > 0 then redis.call('XACK', KEYS[1], handler, unpack(foreign)) end
-  return #entries
 end
 
 -- (a) retries that are due, then retries whose lease ran out (their replica died mid-attempt)
@@ -150,16 +154,7 @@ if n > 0 then
     take_entries(r[2])
   end
 end
--- (c) new entries; foreign ones do not count, so read on (boundedly) while pages come back full
-local pages = 10
-while n > 0 and pages > 0 do
-  pages = pages - 1
-  local want = n
-  local r = redis.call('XREADGROUP', 'GROUP', handler, consumer, 'COUNT', want, 'STREAMS', KEYS[1], '>')
-  if not r then break end
-  if take_entries(r[1][2]) < want then break end
-end
-return {cursor, out}
+return {cursor, out, n}
 )lua";
 
 // KEYS: 1 events, 2 retry-leased, 3 retry-data

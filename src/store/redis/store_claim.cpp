@@ -77,6 +77,66 @@ std::size_t RedisStore::Impl::renew_leases() {
   return renewed;
 }
 
+// Step (c) of a claim: new entries, read with a plain XREADGROUP (why not in the script:
+// scripts.cpp, kClaim). Entries not routed to `handler` are acknowledged at once (nothing for its
+// group to do) and do not count, so it reads on, boundedly, while pages come back full. What it
+// read stays in this consumer's pending list, leased, exactly as if the script had read it.
+// Whatever happens here, the script's items are already leased to us: they are returned anyway.
+void RedisStore::Impl::read_new_entries(const std::string& handler, std::size_t want,
+                                        std::vector<WorkItem>& items) {
+  try {
+    for (int pages = 10; want > 0 && pages > 0; --pages) {
+      const auto asked = want;
+      auto reply = call({"XREADGROUP", "GROUP", handler, consumer_, "COUNT", std::to_string(asked),
+                         "STREAMS", keys_.events, ">"});
+      if (reply.is_error()) {
+        // The group vanished since the script made sure of it (FLUSHALL, XGROUP DESTROY).
+        if (reply.str.starts_with("NOGROUP")) {
+          recreate_group(handler);
+        } else {
+          note_error_reply("claim", reply.str);
+        }
+        return;
+      }
+      // [[events, [entry, ...]]], or nil when there is nothing new.
+      if (reply.elements.size() != 1 || reply.elements[0].elements.size() != 2) return;
+      auto& entries = reply.elements[0].elements[1].elements;
+      std::vector<std::string> foreign{"XACK", keys_.events, handler};
+      for (auto& entry : entries) {
+        if (auto item = redis::parse_stream_entry(entry, handler)) {
+          items.push_back(std::move(*item));
+          --want;
+        } else if (!entry.elements.empty() && redis::is_stream_id(entry.elements[0].str)) {
+          foreign.push_back(std::move(entry.elements[0].str));
+        }
+      }
+      // Left unacknowledged (no answer), they are taken over after a lease and acknowledged
+      // then, by the script.
+      if (foreign.size() > 3) {
+        auto acked = call(std::move(foreign));
+        if (acked.is_error() && !acked.str.starts_with("NOGROUP")) {
+          note_error_reply("claim", acked.str);
+        }
+      }
+      if (entries.size() < asked) return;  // the stream has nothing more
+    }
+  } catch (const redis::Unavailable&) {
+    // Logged once per outage by call(). Anything XREADGROUP did read is leased to us without our
+    // knowing: taken over (by any replica, this one too) once the lease runs out.
+  }
+}
+
+// Exactly what the claim script does when XAUTOCLAIM meets NOGROUP: the group again, reading
+// from the start, and its handler in the handlers set (trimming waits for groups in that set).
+void RedisStore::Impl::recreate_group(const std::string& handler) {
+  auto created = call({"XGROUP", "CREATE", keys_.events, handler, "0", "MKSTREAM"});
+  if (created.is_error() && !created.str.starts_with("BUSYGROUP")) {
+    note_error_reply("claim", created.str);
+    return;
+  }
+  call({"SADD", keys_.handlers, handler});
+}
+
 std::vector<WorkItem> RedisStore::claim(const std::string& handler, std::size_t max,
                                         std::chrono::milliseconds /*lease: see the header*/) {
   auto& impl = *impl_;
@@ -89,6 +149,7 @@ std::vector<WorkItem> RedisStore::claim(const std::string& handler, std::size_t 
       cursor = it->second;
     }
   }
+  // (a) due retries and (b) takeover, in the script; (c) new entries below.
   redis::Reply reply;
   try {
     reply =
@@ -100,19 +161,25 @@ std::vector<WorkItem> RedisStore::claim(const std::string& handler, std::size_t 
   } catch (const redis::Unavailable&) {
     return {};  // logged once per outage by call(); the lane polls again
   }
-  if (reply.is_error() || reply.elements.size() != 2) {
+  if (reply.is_error() || reply.elements.size() != 3) {
     impl.note_error_reply("claim", reply.is_error() ? reply.str : "unexpected reply");
     return {};
   }
   std::vector<WorkItem> items;
-  items.reserve(reply.elements[1].elements.size());
-  for (const auto& element : reply.elements[1].elements) {
+  items.reserve(std::min<std::size_t>(max, 1024));  // the whole claim's, not just the script's
+  for (auto& element : reply.elements[1].elements) {
     if (auto item = redis::parse_work_item(element, handler)) items.push_back(std::move(*item));
   }
   {
     std::lock_guard lock(impl.leases_mutex_);
     impl.takeover_cursor_[handler] =
         redis::is_stream_id(reply.elements[0].str) ? reply.elements[0].str : "0-0";
+  }
+  // The script never returns more than max, nor leaves room it has filled.
+  const auto left = redis::to_int64(reply.elements[2]);
+  if (left > 0 && items.size() < max) {
+    impl.read_new_entries(handler, std::min(static_cast<std::size_t>(left), max - items.size()),
+                          items);
   }
   impl.track(handler, items);
   return items;

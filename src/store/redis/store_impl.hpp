@@ -69,7 +69,14 @@ bool is_stream_id(std::string_view id);
 // Reply shapes.
 const std::string* field_of(const Reply& flat_pairs, std::string_view name, std::size_t from = 0);
 std::int64_t to_int64(const Reply& reply);  // integer or decimal string; 0 otherwise
-std::optional<WorkItem> parse_work_item(const Reply& item, const std::string& handler);
+// The work item parsers move the event's strings (a body can be large) out of the reply.
+// {kind, member, attempts, k1, v1, ...}: an item of the claim script.
+std::optional<WorkItem> parse_work_item(Reply& item, const std::string& handler);
+// [id, [k1, v1, ...]]: an entry of the events stream as XREADGROUP returns it. nullopt when it is
+// nothing for `handler` to deliver: not routed to it (its `handlers` field), or malformed.
+std::optional<WorkItem> parse_stream_entry(Reply& entry, const std::string& handler);
+// Whether `handler` is one of the comma-joined names of an entry's `handlers` field.
+bool routed_to(std::string_view handlers_field, std::string_view handler);
 std::optional<DeadLetter> parse_dead_letter(const Reply& entry);
 std::optional<QuarantineEntry> parse_quarantine(const Reply& entry);
 
@@ -137,6 +144,9 @@ struct RedisStore::Impl {
 
   // ---- leases of work handed out and not resolved yet (renewed by the store thread)
   void track(const std::string& handler, const std::vector<WorkItem>& items);
+  // The claim's new entries (store_claim.cpp): up to `want` more, appended to `items`.
+  void read_new_entries(const std::string& handler, std::size_t want, std::vector<WorkItem>& items);
+  void recreate_group(const std::string& handler);
   void forget(const redis::ItemRef& ref);
   std::size_t renew_leases();
 

@@ -72,10 +72,48 @@ std::string text_of(const std::string* text) {
   return text ? *text : std::string();
 }
 
+// Moves the event's fields out of the pairs elements[from..] of `flat_pairs` into `item`, in one
+// pass. Returns the `handlers` field (stream entries have one, retries do not), or nullptr.
+const std::string* take_event_fields(Reply& flat_pairs, std::size_t from, WorkItem& item) {
+  auto& e = flat_pairs.elements;
+  const std::string* handlers = nullptr;
+  for (std::size_t i = from; i + 1 < e.size(); i += 2) {
+    const auto& name = e[i].str;
+    auto& value = e[i + 1].str;
+    if (name == "body") {
+      item.body = std::move(value);
+    } else if (name == "delivery_id") {
+      item.delivery_id = std::move(value);
+    } else if (name == "endpoint") {
+      item.endpoint = std::move(value);
+    } else if (name == "level") {
+      item.level = std::move(value);
+    } else if (name == "event_type") {
+      item.event_type = std::move(value);
+    } else if (name == "received_at") {
+      item.received_at_ms = to_int64(e[i + 1]);
+    } else if (name == "handlers") {
+      handlers = &value;
+    }
+  }
+  return handlers;
+}
+
 }  // namespace
 
-// {kind, member, attempts, k1, v1, ...} from the claim script.
-std::optional<WorkItem> parse_work_item(const Reply& item, const std::string& handler) {
+bool routed_to(std::string_view handlers_field, std::string_view handler) {
+  if (handler.empty()) return false;
+  std::size_t at = 0;
+  while (at <= handlers_field.size()) {
+    auto comma = handlers_field.find(',', at);
+    if (comma == std::string_view::npos) comma = handlers_field.size();
+    if (handlers_field.substr(at, comma - at) == handler) return true;
+    at = comma + 1;
+  }
+  return false;
+}
+
+std::optional<WorkItem> parse_work_item(Reply& item, const std::string& handler) {
   const auto& e = item.elements;
   if (item.type != Reply::Type::array || e.size() < 3) return std::nullopt;
   if (e[0].str != "s" && e[0].str != "r") return std::nullopt;
@@ -83,12 +121,21 @@ std::optional<WorkItem> parse_work_item(const Reply& item, const std::string& ha
   out.id = item_id(e[0].str[0], handler, e[1].str);
   out.handler = handler;
   out.attempts = static_cast<int>(to_int64(e[2]));
-  out.delivery_id = text_of(field_of(item, "delivery_id", 3));
-  out.endpoint = text_of(field_of(item, "endpoint", 3));
-  out.level = text_of(field_of(item, "level", 3));
-  out.event_type = text_of(field_of(item, "event_type", 3));
-  out.received_at_ms = to_int64(field_of(item, "received_at", 3));
-  out.body = text_of(field_of(item, "body", 3));
+  take_event_fields(item, 3, out);
+  return out;
+}
+
+std::optional<WorkItem> parse_stream_entry(Reply& entry, const std::string& handler) {
+  auto& e = entry.elements;
+  if (entry.type != Reply::Type::array || e.size() != 2 || !is_stream_id(e[0].str) ||
+      e[1].type != Reply::Type::array) {
+    return std::nullopt;
+  }
+  WorkItem out;
+  const auto* handlers = take_event_fields(e[1], 0, out);
+  if (handlers == nullptr || !routed_to(*handlers, handler)) return std::nullopt;
+  out.id = item_id('s', handler, e[0].str);
+  out.handler = handler;
   return out;
 }
 
