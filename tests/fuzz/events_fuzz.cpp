@@ -1,7 +1,9 @@
 // Fuzz target: the event parser the receiver runs on every body (SPEC §4 row 7, §5), across
 // both field generations, aliases and the {id,type,data,meta} envelope, plus the helpers that
 // see the same untrusted text (compact_json for file lines, timestamps, template syntax).
+#include <cstring>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -19,6 +21,41 @@ namespace events = slwd::events;
 
 void check_optional_text(const std::optional<std::string>& value, const char* what) {
   if (value) SLWD_FUZZ_CHECK(valid_utf8(*value), what);
+}
+
+// Differential, against the parser the contract was written against (parse_event runs
+// simdjson and falls back to nlohmann): the fields every handler reads are what a plain nlohmann
+// DOM lookup gives, where the last of a repeated key wins.
+std::optional<std::string> dom_text(const json& object, const char* key) {
+  const auto it = object.find(key);
+  if (it == object.end() || !it->is_string() || it->get_ref<const std::string&>().empty()) {
+    return std::nullopt;
+  }
+  return it->get<std::string>();
+}
+
+void check_as_nlohmann_reads(const json& root, const events::Common& common) {
+  std::optional<std::string> raw_type;
+  for (const char* key : {"event_type", "event", "type"}) {
+    if (!raw_type) raw_type = dom_text(root, key);
+  }
+  SLWD_FUZZ_CHECK(raw_type.has_value(), "nlohmann finds the event type too");
+  const auto canonical = events::canonical_event_type(*raw_type);
+  SLWD_FUZZ_CHECK(common.event_type == (canonical ? std::string(*canonical) : *raw_type),
+                  "event_type is the one nlohmann reads");
+  // A non-empty top-level to_email is the lead email whatever else the body holds.
+  if (const auto email = dom_text(root, "to_email")) {
+    SLWD_FUZZ_CHECK(common.lead_email == email, "lead_email is the to_email nlohmann reads");
+  }
+  const auto id = root.find("campaign_id");
+  if (id == root.end()) return;
+  std::optional<std::string> expected;
+  if (id->is_string() && !id->get_ref<const std::string&>().empty()) expected = id->get<std::string>();
+  if (id->is_number_unsigned()) expected = std::to_string(id->get<std::uint64_t>());
+  if (id->is_number_integer() && !id->is_number_unsigned()) {
+    expected = std::to_string(id->get<std::int64_t>());
+  }
+  if (expected) SLWD_FUZZ_CHECK(common.campaign_id == expected, "campaign_id is the one nlohmann reads");
 }
 
 void check_event(std::string_view body, const events::Event& event) {
@@ -46,6 +83,7 @@ void check_event(std::string_view body, const events::Event& event) {
   // What was accepted is JSON by any standard parser, and compact_json keeps its meaning.
   const json original = json::parse(body.begin(), body.end(), nullptr, false);
   SLWD_FUZZ_CHECK(!original.is_discarded() && original.is_object(), "accepted body is a JSON object");
+  check_as_nlohmann_reads(original, common);
   const std::string compact = events::compact_json(body);
   SLWD_FUZZ_CHECK(compact.size() <= body.size(), "compact_json never grows the text");
   const json reparsed = json::parse(compact, nullptr, false);
@@ -91,6 +129,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (unsigned char c : result.error) SLWD_FUZZ_CHECK(c >= 0x20 && c < 0x7F, "error reason is ASCII");
   }
   if (!events::json_depth_within(body)) SLWD_FUZZ_CHECK(!result.event, "too deep never parses");
+  // Both ways: accepted only what nlohmann accepts; and what nlohmann accepts (within the depth
+  // limit, no raw NUL) is refused only for its shape, never as unparseable.
+  const bool nlohmann_accepts = json::accept(body.begin(), body.end());
+  if (result.event) SLWD_FUZZ_CHECK(nlohmann_accepts, "parse_event accepts only what nlohmann does");
+  if (nlohmann_accepts && events::json_depth_within(body) &&
+      std::memchr(body.data(), '\0', body.size()) == nullptr && !result.event) {
+    SLWD_FUZZ_CHECK(result.error == "not a JSON object" || result.error == "no event type",
+                    "a body nlohmann accepts is refused only for its shape");
+  }
 
   check_template(body);
   (void)events::canonical_event_type(body);

@@ -5,11 +5,15 @@
 #include <array>
 #include <cstdint>
 #include <initializer_list>
-#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+// Declared, not included: simdjson.h is large, and only field_reader.cpp looks inside an element.
+namespace simdjson::dom {
+class element;
+}  // namespace simdjson::dom
 
 namespace slwd::events {
 
@@ -25,13 +29,13 @@ struct FieldPath {
 
 class FieldReader {
  public:
-  // envelope_data: the `data` object of an {id,type,data,meta} envelope, read for fields that
-  // are absent or null at the top level; nullptr for flat payloads.
-  FieldReader(const nlohmann::json& root, const nlohmann::json* envelope_data) noexcept
+  // root: the payload's top-level object. envelope_data: the `data` object of an
+  // {id,type,data,meta} envelope, read for fields that are absent or null at the top level;
+  // nullptr for flat payloads. Both must outlive the reader. A key sent twice reads as its last
+  // occurrence.
+  FieldReader(const simdjson::dom::element& root,
+              const simdjson::dom::element* envelope_data) noexcept
       : root_(root), data_(envelope_data) {}
-
-  // The value at path, or nullptr when any step is missing, null or not an object.
-  const nlohmann::json* find(const FieldPath& path) const noexcept;
 
   // First non-empty string among paths. Empty strings count as absent: SmartLead fills
   // retired fields with "" as often as it leaves them out, and the next generation may hold it.
@@ -46,8 +50,8 @@ class FieldReader {
   std::vector<std::string> strings(std::initializer_list<FieldPath> paths) const;
 
  private:
-  const nlohmann::json& root_;
-  const nlohmann::json* data_;
+  const simdjson::dom::element& root_;
+  const simdjson::dom::element* data_;
 };
 
 }  // namespace slwd::events
