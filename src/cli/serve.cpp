@@ -1,5 +1,7 @@
 // `serve`: wires the parts together and runs them until SIGTERM/SIGINT (SPEC §8).
+#include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -48,6 +50,46 @@ unsigned usable_cores() {
   if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
   return std::max(1u, std::thread::hardware_concurrency());
 }
+
+// The io threads, from before the store opens (a Redis store runs its client on them and waits
+// for its first connection while it opens) until stop(); the destructor stops them too, when
+// serve leaves early with an exception (a store that cannot connect, a port already taken).
+class IoThreads {
+ public:
+  IoThreads(net::io_context& ioc, unsigned count) : ioc_(ioc), work_(net::make_work_guard(ioc)) {
+    for (unsigned i = 0; i < count; ++i) {
+      threads_.emplace_back([&ioc] {
+        // The Redis client's hiredis writes with write(2), not send(MSG_NOSIGNAL), on whichever
+        // io thread runs its strand: a write to a connection Redis reset raises SIGPIPE there,
+        // which would kill the daemon. Blocked on these threads only (as the client's private
+        // thread does for itself), the write fails with EPIPE and the client reconnects; the
+        // process-wide disposition, and so what children and other threads see, is unchanged.
+        // Sockets of Asio and libcurl already write with MSG_NOSIGNAL.
+        sigset_t pipe_only;
+        sigemptyset(&pipe_only);
+        sigaddset(&pipe_only, SIGPIPE);
+        pthread_sigmask(SIG_BLOCK, &pipe_only, nullptr);
+        ioc.run();
+      });
+    }
+  }
+  ~IoThreads() { stop(); }
+  IoThreads(const IoThreads&) = delete;
+  IoThreads& operator=(const IoThreads&) = delete;
+
+  void stop() {
+    if (threads_.empty()) return;
+    work_.reset();
+    ioc_.stop();
+    for (auto& t : threads_) t.join();
+    threads_.clear();
+  }
+
+ private:
+  net::io_context& ioc_;
+  net::executor_work_guard<net::io_context::executor_type> work_;
+  std::vector<std::thread> threads_;
+};
 
 ops::LogSettings log_settings(const config::LoggingConfig& logging) {
   ops::LogSettings s;
@@ -130,13 +172,19 @@ int serve(const ServeOptions& options) {
   ops::Metrics metrics;
   ops::register_process_metrics(metrics);
 
-  auto store = store::open_store(config->store, store::OpenMode::daemon);
+  // Declared before the store, which runs its Redis client on it: it must outlive the store
+  // (declared after, destroyed before). The threads start now, since the store's constructor
+  // waits for its first connection; they only carry the store's handlers until the listeners
+  // open.
+  unsigned threads = config->server.threads ? config->server.threads : usable_cores();
+  net::io_context ioc(static_cast<int>(threads));
+  IoThreads io_threads(ioc, threads);
+
+  auto store =
+      store::open_store(config->store, store::OpenMode::daemon, store::system_now_ms, &ioc);
   delivery::Dispatcher dispatcher(*store, config, store::system_now_ms, &metrics);
   dispatcher.start();
 
-  unsigned threads = config->server.threads ? config->server.threads : usable_cores();
-  net::io_context ioc(static_cast<int>(threads));
-  auto work = net::make_work_guard(ioc);
   ops::Systemd systemd;  // Type=notify; every call is a no-op without $NOTIFY_SOCKET
   systemd.start_watchdog([&ioc](std::function<void()> probe) { net::post(ioc, std::move(probe)); });
 
@@ -173,9 +221,6 @@ int serve(const ServeOptions& options) {
   server.start();
   admin.start();
 
-  std::vector<std::thread> io_threads;
-  for (unsigned i = 0; i < threads; ++i) io_threads.emplace_back([&ioc] { ioc.run(); });
-
   ops::log(ops::Level::info, "listening",
            {{"version", kVersion},
             {"public", config->server.listen},
@@ -206,11 +251,11 @@ int serve(const ServeOptions& options) {
     ops::log(ops::Level::warn, "shutdown_timeout reached with requests still open");
   }
   dispatcher.stop();  // each worker finishes its current attempt
-  store->shutdown();  // commits what is queued and answers every callback
-  admin.stop();
-  work.reset();
-  ioc.stop();
-  for (auto& t : io_threads) t.join();
+  // Commits what is queued and answers every callback, on the io threads (a Redis store's
+  // client runs there), and closes its Redis connection while they still run.
+  store->shutdown();
+  admin.stop();  // also ends its worker: no admin request touches the store after this
+  io_threads.stop();
   ops::log(ops::Level::info, "stopped");
   return 0;
 }

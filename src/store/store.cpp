@@ -43,7 +43,8 @@ void lock_for_daemon(const std::string& db_path) {
 
 }  // namespace
 
-std::unique_ptr<Store> open_store(const config::StoreConfig& config, OpenMode mode, NowMs now) {
+std::unique_ptr<Store> open_store(const config::StoreConfig& config, OpenMode mode, NowMs now,
+                                  boost::asio::io_context* io) {
   switch (config.type) {
     case config::StoreType::sqlite:
       if (mode == OpenMode::daemon) {
@@ -55,7 +56,7 @@ std::unique_ptr<Store> open_store(const config::StoreConfig& config, OpenMode mo
       return open_sqlite_store(config, mode, std::move(now));
     case config::StoreType::redis:
       // Many daemons may share one Redis (SPEC §9): no lock; the consumer groups share the work.
-      return open_redis_store(config, mode, std::move(now));
+      return open_redis_store(config, mode, std::move(now), io);
   }
   throw std::runtime_error("unknown store type");
 }

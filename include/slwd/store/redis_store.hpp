@@ -11,6 +11,10 @@
 
 #include "slwd/store/store.hpp"
 
+namespace boost::asio {
+class io_context;
+}
+
 namespace slwd::store {
 
 // Internal cadences and limits. The defaults are what open_redis_store uses; tests shrink them.
@@ -20,6 +24,11 @@ struct RedisStoreOptions {
   std::chrono::milliseconds probe_interval{500};   // PING while Redis is failing
   std::chrono::milliseconds consumer_idle{
       3600000};  // forget consumers idle this long, owning nothing
+  // The daemon's io_context: the Redis client then runs on a strand of it, and records are sent
+  // and answered on the io threads. Null: the client runs its own io thread (tools, tests).
+  // When set, it must outlive the store, and its threads must run while the store is
+  // constructed (it waits for the first connection) and until shutdown() returns.
+  boost::asio::io_context* io = nullptr;
 };
 
 class RedisStore final : public Store {
@@ -65,6 +74,6 @@ class RedisStore final : public Store {
 
 // The factory open_store() calls for store.type redis.
 std::unique_ptr<Store> open_redis_store(const config::StoreConfig& config, OpenMode mode,
-                                        NowMs now);
+                                        NowMs now, boost::asio::io_context* io = nullptr);
 
 }  // namespace slwd::store

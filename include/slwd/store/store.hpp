@@ -13,6 +13,9 @@
 namespace slwd::config {
 struct StoreConfig;
 }
+namespace boost::asio {
+class io_context;
+}
 
 namespace slwd::store {
 
@@ -91,8 +94,9 @@ class Store {
   virtual ~Store() = default;
 
   // ---- ingest: called on io threads, never blocks. The callback runs exactly once, on a
-  // store-owned thread (post it to your strand); `unavailable` when the store is overloaded,
-  // failing or shutting down.
+  // thread of the store's (for Redis on the daemon's io_context: an io thread, on the client's
+  // strand; post it to your own strand); `unavailable` when the store is overloaded, failing or
+  // shutting down.
   virtual void record(Delivery delivery, RecordCallback done) = 0;
   virtual void quarantine(QuarantineItem item, QuarantineCallback done) = 0;
 
@@ -130,7 +134,10 @@ enum class OpenMode {
 };
 
 // Opens the store named by the config. Throws std::runtime_error with a one-line message.
+// `io`: the daemon's io_context, on which a Redis store runs its client (RedisStoreOptions::io
+// says what that asks of the caller); SQLite ignores it.
 std::unique_ptr<Store> open_store(const config::StoreConfig& config, OpenMode mode,
-                                  NowMs now = system_now_ms);
+                                  NowMs now = system_now_ms,
+                                  boost::asio::io_context* io = nullptr);
 
 }  // namespace slwd::store

@@ -2,7 +2,6 @@
 
 #include <hiredis/async.h>
 
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <memory>
 
@@ -13,7 +12,8 @@ namespace asio = boost::asio;
 
 class Adapter : public std::enable_shared_from_this<Adapter> {
  public:
-  Adapter(asio::io_context& io, redisAsyncContext* ac) : ac_(ac), fd_(io) {}
+  // The descriptor's executor is the strand: its wait handlers run there without binding.
+  Adapter(const Strand& strand, redisAsyncContext* ac) : ac_(ac), fd_(strand) {}
 
   bool assign(std::string& error) {
     boost::system::error_code ec;
@@ -80,7 +80,7 @@ class Adapter : public std::enable_shared_from_this<Adapter> {
   }
 
   redisAsyncContext* ac_;
-  asio::posix::stream_descriptor fd_;
+  asio::posix::basic_stream_descriptor<Strand> fd_;
   bool want_read_ = false;
   bool want_write_ = false;
   bool read_armed_ = false;
@@ -90,12 +90,12 @@ class Adapter : public std::enable_shared_from_this<Adapter> {
 
 }  // namespace
 
-bool attach_asio_adapter(asio::io_context& io, redisAsyncContext* ac, std::string& error) {
+bool attach_asio_adapter(const Strand& strand, redisAsyncContext* ac, std::string& error) {
   if (ac->ev.data != nullptr) {
     error = "redis context already has an event loop attached";
     return false;
   }
-  auto adapter = std::make_shared<Adapter>(io, ac);
+  auto adapter = std::make_shared<Adapter>(strand, ac);
   if (!adapter->assign(error)) return false;
   Adapter* raw = adapter.get();
   raw->adopt(std::move(adapter));

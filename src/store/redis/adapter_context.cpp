@@ -2,20 +2,16 @@
 
 #include <hiredis/async.h>
 
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <cassert>
 
-#include "adapter.hpp"
-
 namespace slwd::store::redis {
 
-AsyncContext::AsyncContext(boost::asio::io_context& io, ClosedHandler on_closed)
-    : io_(io), on_closed_(std::move(on_closed)) {}
+AsyncContext::AsyncContext(const Strand& strand, ClosedHandler on_closed)
+    : strand_(strand), on_closed_(std::move(on_closed)) {}
 
-std::unique_ptr<AsyncContext> AsyncContext::connect(boost::asio::io_context& io,
-                                                    const Target& target, ClosedHandler on_closed,
-                                                    std::string& error) {
+std::unique_ptr<AsyncContext> AsyncContext::connect(const Strand& strand, const Target& target,
+                                                    ClosedHandler on_closed, std::string& error) {
   redisAsyncContext* ac = target.unix_path.empty()
                               ? redisAsyncConnect(target.ip.c_str(), target.port)
                               : redisAsyncConnectUnix(target.unix_path.c_str());
@@ -35,11 +31,11 @@ std::unique_ptr<AsyncContext> AsyncContext::connect(boost::asio::io_context& io,
     redisAsyncFree(ac);
     return nullptr;
   }
-  if (!attach_asio_adapter(io, ac, error)) {
+  if (!attach_asio_adapter(strand, ac, error)) {
     redisAsyncFree(ac);
     return nullptr;
   }
-  std::unique_ptr<AsyncContext> self(new AsyncContext(io, std::move(on_closed)));
+  std::unique_ptr<AsyncContext> self(new AsyncContext(strand, std::move(on_closed)));
   self->ac_ = ac;
   ac->data = self.get();
   // Setting the connect callback arms the first write wait: a non-blocking connect has finished
@@ -99,9 +95,10 @@ void AsyncContext::hiredis_freeing(const redisAsyncContext* ac) {
   assert(ac == ac_);
   ac_ = nullptr;
   std::string error = ac->c.err != 0 ? std::string(ac->c.errstr) : "connection closed";
-  // Through the io_context: the owner may destroy us in its handler, which it must not do while
+  // Through the strand: the owner may destroy us in its handler, which it must not do while
   // hiredis is still on the stack.
-  boost::asio::post(io_, [on_closed = on_closed_, error = std::move(error)] { on_closed(error); });
+  boost::asio::post(strand_,
+                    [on_closed = on_closed_, error = std::move(error)] { on_closed(error); });
 }
 
 }  // namespace slwd::store::redis

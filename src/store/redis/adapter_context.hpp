@@ -7,20 +7,18 @@
 // runs exactly once: with the reply, or with nullptr when the context goes away first.
 //
 // Reentrancy: hiredis-side events (the connection closing) are reported to `on_closed` through
-// the io_context, never from inside a hiredis callback, so the owner may destroy this object in
-// its handler. The owner must not destroy it from inside a reply handler (post instead); if it
-// does anyway, hiredis defers the free until the callback returns and we detach from it safely.
+// the strand (posted), never from inside a hiredis callback, so the owner may destroy this object
+// in its handler. The owner must not destroy it from inside a reply handler (post instead); if
+// it does anyway, hiredis defers the free until the callback returns and we detach from it.
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 
+#include "adapter.hpp"
+
 struct redisAsyncContext;
 struct redisReply;
-
-namespace boost::asio {
-class io_context;
-}
 
 namespace slwd::store::redis {
 
@@ -38,7 +36,8 @@ class AsyncContext {
   };
 
   // Starts a non-blocking connect. nullptr with `error` set when it failed at once.
-  static std::unique_ptr<AsyncContext> connect(boost::asio::io_context& io, const Target& target,
+  // Every call on the returned object, and its destruction, must happen on `strand`.
+  static std::unique_ptr<AsyncContext> connect(const Strand& strand, const Target& target,
                                                ClosedHandler on_closed, std::string& error);
 
   ~AsyncContext();  // frees the context unless hiredis already did; on_closed is not called
@@ -52,14 +51,14 @@ class AsyncContext {
   bool open() const { return ac_ != nullptr; }
 
  private:
-  AsyncContext(boost::asio::io_context& io, ClosedHandler on_closed);
+  AsyncContext(const Strand& strand, ClosedHandler on_closed);
 
   static void on_connect(const redisAsyncContext* ac, int status);
   static void on_disconnect(const redisAsyncContext* ac, int status);
   static void on_reply(redisAsyncContext* ac, void* reply, void* privdata);
   void hiredis_freeing(const redisAsyncContext* ac);
 
-  boost::asio::io_context& io_;
+  Strand strand_;
   ClosedHandler on_closed_;
   redisAsyncContext* ac_ = nullptr;  // null once freed (by hiredis or by us)
 };

@@ -1,12 +1,23 @@
-// Client: one pipelined hiredis connection owned by a private io thread.
+// Client: one pipelined hiredis connection driven by one strand.
 //
-// Everything that touches hiredis or the connection state runs on that thread (the io_context
-// is run by it alone, so it is the strand); other threads only post to it and read the atomic
-// `connected_`. Connection life cycle:
+// Everything that touches hiredis or the connection state runs on the strand; other threads only
+// post to it and read the atomic `connected_`. The strand belongs to the daemon's io_context
+// (several io threads) or to the client's private one (one thread, "slwd-redis"); the code is the
+// same. Every I/O object (the adapter's descriptor, the timers, the resolver) is constructed with
+// the strand as its executor, so each completion runs on it with no explicit binding.
+//
+// Who owns what: Client owns Impl through a shared_ptr, and so does every handler queued on the
+// strand (timer waits, resolves, posted commands): whichever runs last frees Impl, never a
+// handler that finds it gone. Impl owns the AsyncContext (one hiredis connection), which owns
+// hiredis's context, which owns the adapter. Only the AsyncContext's "closed" notice holds Impl
+// weakly: it is stored inside Impl and a strong reference there would be a cycle.
+//
+// Connection life cycle:
 //
 //   idle --start--> connecting --handshake ok--> ready --broken/timeout--> backoff --> connecting
 //                       |                                                     ^
 //                       +----failed / connect_timeout-------------------------+
+//   any --stop--> stopped
 //
 // "connecting" covers resolving, the TCP/unix connect and the handshake (AUTH, SELECT, PING,
 // CLIENT SETNAME), all bounded by connect_timeout. Commands are accepted only when ready; at any
@@ -21,12 +32,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <boost/asio/basic_waitable_timer.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <cctype>
 #include <condition_variable>
 #include <deque>
@@ -50,7 +61,7 @@ using std::chrono::milliseconds;
 constexpr milliseconds kBackoffFirst{50};
 constexpr milliseconds kBackoffMax{2000};
 // call() waits for the callback, which the client guarantees within command_timeout; the margin
-// only covers a posting backlog on the io thread.
+// only covers a posting backlog on the strand.
 constexpr milliseconds kCallMargin{5000};
 
 const std::string kNotConnected = "not connected";
@@ -96,22 +107,34 @@ bool unsupported(const Command& command) {
 }  // namespace
 
 struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
-  explicit Impl(ClientOptions options)
+  // The I/O objects' executor is the strand itself (not any_io_executor): no type erasure on
+  // the hot path, and every completion handler runs on the strand.
+  using Timer = asio::basic_waitable_timer<Clock, asio::wait_traits<Clock>, Strand>;
+  using Resolver = asio::ip::basic_resolver<asio::ip::tcp, Strand>;
+
+  Impl(ClientOptions options, asio::io_context* external)
       : options_(std::move(options)),
-        work_(io_.get_executor()),
-        resolver_(io_),
-        connect_timer_(io_),
-        retry_timer_(io_),
-        command_timer_(io_),
-        rng_(std::random_device{}()) {}
+        own_io_(external ? nullptr : std::make_unique<asio::io_context>(1)),
+        io_(external ? *external : *own_io_),
+        strand_(asio::make_strand(io_)),
+        resolver_(strand_),
+        connect_timer_(strand_),
+        retry_timer_(strand_),
+        command_timer_(strand_),
+        rng_(std::random_device{}()) {
+    if (own_io_) work_.emplace(own_io_->get_executor());
+  }
 
   ~Impl() {
-    // Only reached on the io thread itself when a Client was destroyed from one of its own
+    // Normally stop() already closed it; otherwise (the last handler holding us was dropped
+    // unrun) every command in flight still gets its "disconnected" while the members live.
+    close_context();
+    // Only reached on the private thread itself when a Client was destroyed from one of its own
     // callbacks (see shutdown()): the thread cannot join itself, and it ends right after this.
     if (thread_.joinable()) thread_.detach();
   }
 
-  void run_thread() {
+  void run_private_thread() {
     thread_ = std::thread([self = shared_from_this()] {
       // hiredis writes with write(2), not send(MSG_NOSIGNAL): a write to a socket the server
       // reset raises SIGPIPE, which kills the process by default. The signal goes to the thread
@@ -122,21 +145,51 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
       pthread_sigmask(SIG_BLOCK, &pipe_only, nullptr);
       // Named for operators (top -H, perf): this thread carries every Redis round trip.
       pthread_setname_np(pthread_self(), "slwd-redis");
-      self->io_thread_id_.store(std::this_thread::get_id());
-      self->io_.run();
+      self->own_io_->run();
     });
   }
 
-  bool on_io_thread() const { return io_thread_id_.load() == std::this_thread::get_id(); }
+  // True on every thread running the io_context the strand belongs to, on the strand or not:
+  // such a thread must never block waiting for the strand (with one io thread it would wait for
+  // itself; with several, every io thread might).
+  bool on_io_thread() const { return io_.get_executor().running_in_this_thread(); }
 
   // ---- any thread ----------------------------------------------------------------------------
 
+  void request_stop() {
+    if (stop_requested_.exchange(true)) return;
+    if (on_io_thread()) {
+      asio::post(strand_, [self = shared_from_this()] { self->stop(); });
+      return;
+    }
+    // The barrier is posted by stop() itself, so it runs after everything that was queued on the
+    // strand before stop() ran (commands completing with "disconnected", earlier tasks).
+    auto done = std::make_shared<std::promise<void>>();
+    auto stopped = done->get_future();
+    asio::post(strand_, [self = shared_from_this(), done] {
+      self->stop();
+      asio::post(self->strand_, [done] { done->set_value(); });
+    });
+    stopped.wait();
+  }
+
+  // For ~Client.
   void shutdown() {
-    asio::post(io_, [this] { stop(); });
-    // Destroyed from one of its own callbacks: run() returns once stop() drained everything and
-    // the thread's own reference keeps this object alive until then.
+    if (!own_io_) return request_stop();
+    // The private thread: once stopped and without the work guard, run() returns when the
+    // handlers already queued have run.
+    asio::post(strand_, [self = shared_from_this()] {
+      self->stop();
+      self->work_.reset();
+    });
+    // Destroyed from one of its own callbacks: the thread's own reference keeps this object
+    // alive until run() returns.
     if (on_io_thread()) return;
     if (thread_.joinable()) thread_.join();
+    // Handlers posted from other threads after run() returned (a late send()) would otherwise
+    // hold this object from inside its own io_context forever: run them here ("disconnected").
+    own_io_->restart();
+    own_io_->run();
   }
 
   void set_connected(bool value) {
@@ -157,7 +210,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     return last_error_;
   }
 
-  // ---- io thread only ------------------------------------------------------------------------
+  // ---- strand only ------------------------------------------------------------------------
 
   std::string target_name() const {
     const RedisUrl& url = options_.url;
@@ -174,11 +227,12 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     ++attempt_;
     state_ = State::connecting;
     connect_timer_.expires_after(options_.connect_timeout);
-    connect_timer_.async_wait([this, attempt = attempt_](const boost::system::error_code& ec) {
-      if (ec || attempt != attempt_ || state_ != State::connecting) return;
-      drop_connection("connect timed out after " +
-                      std::to_string(options_.connect_timeout.count()) + "ms");
-    });
+    connect_timer_.async_wait(
+        [this, self = shared_from_this(), attempt = attempt_](const boost::system::error_code& ec) {
+          if (ec || attempt != attempt_ || state_ != State::connecting) return;
+          drop_connection("connect timed out after " +
+                          std::to_string(options_.connect_timeout.count()) + "ms");
+        });
 
     const RedisUrl& url = options_.url;
     if (!url.unix_path.empty()) {
@@ -191,12 +245,12 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
       open({.ip = address.to_string(), .port = url.port, .unix_path = {}});
       return;
     }
-    // A host name: resolve without blocking the io thread (hiredis would call getaddrinfo
-    // inline). The connect timer bounds this too.
+    // A host name: resolve without blocking the strand (hiredis would call getaddrinfo inline).
+    // The connect timer bounds this too.
     resolver_.async_resolve(
         url.host, std::to_string(url.port),
-        [this, attempt = attempt_](const boost::system::error_code& ec,
-                                   const asio::ip::tcp::resolver::results_type& results) {
+        [this, self = shared_from_this(), attempt = attempt_](
+            const boost::system::error_code& ec, const Resolver::results_type& results) {
           if (attempt != attempt_ || state_ != State::connecting) return;
           if (ec || results.empty()) {
             drop_connection("cannot resolve " + options_.url.host + ": " +
@@ -210,10 +264,12 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
 
   void open(const AsyncContext::Target& target) {
     std::string error;
+    // Weak: this handler is stored inside ctx_, which this object owns.
     ctx_ = AsyncContext::connect(
-        io_, target,
-        [this, attempt = attempt_](std::string error) {
-          if (attempt == attempt_) drop_connection(std::move(error));
+        strand_, target,
+        [weak = weak_from_this(), attempt = attempt_](std::string error) {
+          auto self = weak.lock();
+          if (self && attempt == self->attempt_) self->drop_connection(std::move(error));
         },
         error);
     if (!ctx_) {
@@ -268,7 +324,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
       std::string message = what + " failed: " + std::string(reply->str, reply->len);
       if (fatal) {
         state_ = State::failing;  // later handshake replies must not declare us ready
-        asio::post(io_, [this, attempt, message] {
+        asio::post(strand_, [this, self = shared_from_this(), attempt, message] {
           if (attempt == attempt_ && state_ == State::failing) drop_connection(message);
         });
         return;
@@ -326,10 +382,11 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     milliseconds delay{draw(rng_)};
     backoff_ = std::min(backoff_ * 2, kBackoffMax);
     retry_timer_.expires_after(delay);
-    retry_timer_.async_wait([this, attempt = attempt_](const boost::system::error_code& ec) {
-      if (ec || attempt != attempt_ || state_ != State::backoff) return;
-      begin_attempt();
-    });
+    retry_timer_.async_wait(
+        [this, self = shared_from_this(), attempt = attempt_](const boost::system::error_code& ec) {
+          if (ec || attempt != attempt_ || state_ != State::backoff) return;
+          begin_attempt();
+        });
   }
 
   void issue(Command command, Callback callback, Clock::time_point deadline) {
@@ -340,7 +397,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     if (state_ != State::ready || !ctx_ || !ctx_->open()) {
       return invoke(callback, std::nullopt, kNotConnected);
     }
-    // It waited in the io thread's queue past its deadline: a local backlog, not a sign the
+    // It waited in the strand's queue past its deadline: a local backlog, not a sign the
     // server hangs, so time it out without sending and keep the connection.
     if (Clock::now() >= deadline) return invoke(callback, std::nullopt, kTimeout);
 
@@ -379,11 +436,12 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     if (command_timer_armed_ || inflight_.empty()) return;
     command_timer_armed_ = true;
     command_timer_.expires_at(inflight_.front()->deadline);
-    command_timer_.async_wait([this](const boost::system::error_code& ec) {
-      command_timer_armed_ = false;
-      if (ec || state_ == State::stopped) return;
-      on_command_timer();
-    });
+    command_timer_.async_wait(
+        [this, self = shared_from_this()](const boost::system::error_code& ec) {
+          command_timer_armed_ = false;
+          if (ec || state_ == State::stopped) return;
+          on_command_timer();
+        });
   }
 
   void on_command_timer() {
@@ -417,33 +475,34 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     command_timer_.cancel();
     resolver_.cancel();
     close_context();  // in-flight callbacks: "disconnected"
-    // Let run() return once the handlers already queued (commands posted before the stop, which
-    // complete with "disconnected", and aborted waits) have run.
-    work_.reset();
   }
 
   enum class State { idle, connecting, failing, ready, backoff, stopped };
 
   const ClientOptions options_;
-  asio::io_context io_{1};
-  asio::executor_work_guard<asio::io_context::executor_type> work_;
+  // Private mode only: the io_context, the work guard that keeps its thread running until
+  // shutdown() (reset on the strand), and the thread.
+  std::unique_ptr<asio::io_context> own_io_;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   std::thread thread_;
-  std::atomic<std::thread::id> io_thread_id_{};
+  asio::io_context& io_;  // own_io_ or the daemon's
+  Strand strand_;
   std::atomic<bool> started_{false};
+  std::atomic<bool> stop_requested_{false};
 
   std::atomic<bool> connected_{false};
   mutable std::mutex mutex_;  // connected_ transitions (for cv_) and last_error_
   std::condition_variable cv_;
   std::string last_error_;
 
-  // io thread only
+  // strand only
   State state_ = State::idle;
   std::uint64_t attempt_ = 0;
   std::unique_ptr<AsyncContext> ctx_;
-  asio::ip::tcp::resolver resolver_;
-  asio::steady_timer connect_timer_;
-  asio::steady_timer retry_timer_;
-  asio::steady_timer command_timer_;
+  Resolver resolver_;
+  Timer connect_timer_;
+  Timer retry_timer_;
+  Timer command_timer_;
   bool command_timer_armed_ = false;
   std::deque<std::shared_ptr<Pending>> inflight_;
   milliseconds backoff_ = kBackoffFirst;
@@ -451,8 +510,9 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::string last_logged_error_;
 };
 
-Client::Client(ClientOptions options) : impl_(std::make_shared<Impl>(std::move(options))) {
-  impl_->run_thread();
+Client::Client(ClientOptions options, asio::io_context* io)
+    : impl_(std::make_shared<Impl>(std::move(options), io)) {
+  if (!io) impl_->run_private_thread();
 }
 
 Client::~Client() {
@@ -463,7 +523,11 @@ Client::~Client() {
 
 void Client::start() {
   if (impl_->started_.exchange(true)) return;
-  asio::post(impl_->io_, [impl = impl_.get()] { impl->begin(); });
+  asio::post(impl_->strand_, [impl = impl_] { impl->begin(); });
+}
+
+void Client::stop() {
+  impl_->request_stop();
 }
 
 bool Client::wait_connected(std::chrono::milliseconds timeout) {
@@ -482,17 +546,17 @@ void Client::command(std::vector<std::string> args, Callback callback) {
 }
 
 void Client::send(Command command, Callback callback, Clock::time_point since) {
-  // The deadline counts from the call (or the caller's `since`), not from when the io thread
-  // gets to it.
+  // The deadline counts from the call (or the caller's `since`), not from when the strand gets
+  // to it.
   auto deadline = since + impl_->options_.command_timeout;
-  asio::post(impl_->io_, [impl = impl_.get(), command = std::move(command),
-                          callback = std::move(callback), deadline]() mutable {
+  asio::post(impl_->strand_, [impl = impl_, command = std::move(command),
+                              callback = std::move(callback), deadline]() mutable {
     impl->issue(std::move(command), std::move(callback), deadline);
   });
 }
 
 void Client::post(std::function<void()> task) {
-  asio::post(impl_->io_, [task = std::move(task)] {
+  asio::post(impl_->strand_, [task = std::move(task)] {
     // Like a command callback: nothing may unwind through the io loop.
     try {
       task();
@@ -507,8 +571,8 @@ void Client::post(std::function<void()> task) {
 Reply Client::call(std::vector<std::string> args) {
   if (impl_->on_io_thread()) {
     throw std::logic_error(
-        "redis: Client::call() on the client's own io thread would wait for itself; use "
-        "command()");
+        "redis: Client::call() on a thread running the client's io_context could wait for "
+        "itself; use command()");
   }
   struct Outcome {
     std::optional<Reply> reply;
@@ -520,7 +584,7 @@ Reply Client::call(std::vector<std::string> args) {
     promise->set_value(Outcome{std::move(reply), std::move(error)});
   });
   if (future.wait_for(impl_->options_.command_timeout + kCallMargin) != std::future_status::ready) {
-    throw std::runtime_error("redis: the client's io thread did not answer in time");
+    throw std::runtime_error("redis: the client's strand did not answer in time");
   }
   Outcome outcome = future.get();
   if (outcome.reply) return std::move(*outcome.reply);

@@ -67,7 +67,7 @@ RedisStore::Impl::Impl(const config::StoreConfig& config, OpenMode mode, NowMs n
       consumer_(make_consumer_name()),
       ttl_ms_(std::to_string(std::max<std::int64_t>(1, config.dedupe_ttl.count()))),
       lease_ms_(std::max<std::int64_t>(1, config.redis.lease.count())),
-      client_(client_options(config.redis, std::move(url))) {}
+      client_(client_options(config.redis, std::move(url)), options.io) {}
 
 redis::Reply RedisStore::Impl::call(std::vector<std::string> args) {
   try {
@@ -186,8 +186,8 @@ void RedisStore::Impl::notify_listener() {
   }
 }
 
-// The store thread: work signals for the dispatcher (so the client's io thread never runs the
-// listener), lease renewal every lease/3, trimming, and a PING while Redis is failing so
+// The store thread: work signals for the dispatcher (so the client's strand, an io thread in the
+// daemon, never runs the listener), lease renewal every lease/3, trimming, and a PING while Redis is failing so
 // /readyz recovers without traffic. Only the signals run in tool mode.
 void RedisStore::Impl::run() {
   const bool daemon = mode_ == OpenMode::daemon;
@@ -294,6 +294,9 @@ void RedisStore::shutdown() {
   if (impl.thread_.get_id() == std::this_thread::get_id()) return;
   std::lock_guard lock(impl.shutdown_mutex_);
   if (impl.thread_.joinable()) impl.thread_.join();
+  // Nothing of ours uses the connection any more. Closed here, while the daemon's io threads
+  // still run the client's strand, so that destroying the store later needs none of them.
+  impl.client_.stop();
 }
 
 std::size_t RedisStore::trim_now() {
@@ -306,8 +309,10 @@ std::uint64_t RedisStore::leases_renewed() const {
 }
 
 std::unique_ptr<Store> open_redis_store(const config::StoreConfig& config, OpenMode mode,
-                                        NowMs now) {
-  return std::make_unique<RedisStore>(config, mode, std::move(now));
+                                        NowMs now, boost::asio::io_context* io) {
+  RedisStoreOptions options;
+  options.io = io;
+  return std::make_unique<RedisStore>(config, mode, std::move(now), options);
 }
 
 }  // namespace slwd::store

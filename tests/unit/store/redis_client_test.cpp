@@ -1,13 +1,24 @@
 // slwd::store::redis::Client against a real redis-server (tests/support/redis_server), plus the
 // URL parser. Every wait is bounded; timing assertions are generous (loaded CI, 2 cores).
+//
+// Every client test runs twice: on the client's private io thread (CLI tools), and on a strand of
+// an io_context run by two threads, like the daemon's, where callbacks, posted tasks and the
+// client's own handlers may land on either thread and must still never overlap.
 #include <gtest/gtest.h>
+#include <pthread.h>
+#include <signal.h>
 
 #include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <dirent.h>
 #include <chrono>
 #include <condition_variable>
 #include <future>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -156,17 +167,101 @@ bool eventually(Condition condition, milliseconds bound = 10s) {
   return condition();
 }
 
-std::unique_ptr<Client> connected_client(const std::string& url, milliseconds command_timeout = 2s,
-                                         milliseconds connect_timeout = 1s) {
-  auto client = std::make_unique<Client>(options_for(url, command_timeout, connect_timeout));
-  client->start();
-  EXPECT_TRUE(client->wait_connected(10s)) << "no connection to " << url;
-  return client;
+// Threads of this process, from /proc/self/task.
+std::size_t thread_count() {
+  std::size_t count = 0;
+  if (DIR* dir = ::opendir("/proc/self/task")) {
+    while (const dirent* entry = ::readdir(dir)) {
+      if (entry->d_name[0] != '.') ++count;
+    }
+    ::closedir(dir);
+  }
+  return count;
 }
+
+enum class Runs { private_thread, daemon_io };
+
+std::string runs_name(const ::testing::TestParamInfo<Runs>& info) {
+  return info.param == Runs::private_thread ? "PrivateThread" : "DaemonIoContext";
+}
+
+class RedisClient : public ::testing::TestWithParam<Runs> {
+ protected:
+  static constexpr int kIoThreads = 2;
+
+  void SetUp() override {
+    if (GetParam() != Runs::daemon_io) return;
+    for (int i = 0; i < kIoThreads; ++i) {
+      io_threads_.emplace_back([this] {
+        // What serve does for the whole process (it ignores SIGPIPE): hiredis writes with
+        // write(2) on these threads, and a write to a reset socket must not kill the tests.
+        sigset_t pipe_only;
+        sigemptyset(&pipe_only);
+        sigaddset(&pipe_only, SIGPIPE);
+        pthread_sigmask(SIG_BLOCK, &pipe_only, nullptr);
+        {
+          std::lock_guard lock(ids_mutex_);
+          io_thread_ids_.insert(std::this_thread::get_id());
+        }
+        io_.run();
+      });
+    }
+    ASSERT_TRUE(eventually([&] {
+      std::lock_guard lock(ids_mutex_);
+      return io_thread_ids_.size() == kIoThreads;
+    }));
+  }
+
+  void TearDown() override {
+    // Every client of the test is gone (or stopped): nothing of theirs keeps run() going.
+    work_.reset();
+    for (auto& thread : io_threads_) thread.join();
+  }
+
+  boost::asio::io_context* io() { return GetParam() == Runs::daemon_io ? &io_ : nullptr; }
+
+  std::unique_ptr<Client> make_client(const std::string& url, milliseconds command_timeout = 2s,
+                                      milliseconds connect_timeout = 1s) {
+    return std::make_unique<Client>(options_for(url, command_timeout, connect_timeout), io());
+  }
+
+  std::unique_ptr<Client> connected_client(const std::string& url,
+                                           milliseconds command_timeout = 2s,
+                                           milliseconds connect_timeout = 1s) {
+    auto client = make_client(url, command_timeout, connect_timeout);
+    client->start();
+    EXPECT_TRUE(client->wait_connected(10s)) << "no connection to " << url;
+    return client;
+  }
+
+  // The threads the client's handlers may run on: the io_context's, or (private) the one a
+  // callback reports.
+  std::set<std::thread::id> client_threads(Client& client) {
+    if (GetParam() == Runs::daemon_io) {
+      std::lock_guard lock(ids_mutex_);
+      return io_thread_ids_;
+    }
+    std::promise<std::thread::id> io_thread;
+    client.command({"PING"}, [&](std::optional<Reply>, std::string) {
+      io_thread.set_value(std::this_thread::get_id());
+    });
+    return {io_thread.get_future().get()};
+  }
+
+  boost::asio::io_context io_{kIoThreads};
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_{
+      io_.get_executor()};
+  std::vector<std::thread> io_threads_;
+  std::mutex ids_mutex_;
+  std::set<std::thread::id> io_thread_ids_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Runs, RedisClient,
+                         ::testing::Values(Runs::private_thread, Runs::daemon_io), runs_name);
 
 // ---- basics ------------------------------------------------------------------------------------
 
-TEST(RedisClient, SetGetRoundTrip) {
+TEST_P(RedisClient, SetGetRoundTrip) {
   RedisServer server;
   auto client = connected_client(server.url());
   EXPECT_TRUE(client->connected());
@@ -189,7 +284,7 @@ TEST(RedisClient, SetGetRoundTrip) {
   EXPECT_EQ(client->call({"CLIENT", "GETNAME"}).str, "slwd-test");
 }
 
-TEST(RedisClient, ValuesAndKeysAreBinarySafe) {
+TEST_P(RedisClient, ValuesAndKeysAreBinarySafe) {
   RedisServer server;
   auto client = connected_client(server.url());
   const std::string key("k\0ey", 4);
@@ -202,7 +297,7 @@ TEST(RedisClient, ValuesAndKeysAreBinarySafe) {
   EXPECT_TRUE(client->call({"GET", std::string("k")}).is_nil());
 }
 
-TEST(RedisClient, ArrayRepliesAreCopiedWithNesting) {
+TEST_P(RedisClient, ArrayRepliesAreCopiedWithNesting) {
   RedisServer server;
   auto client = connected_client(server.url());
   EXPECT_EQ(client->call({"RPUSH", "list", "a", "b", "c"}).integer, 3);
@@ -232,7 +327,7 @@ TEST(RedisClient, ArrayRepliesAreCopiedWithNesting) {
   EXPECT_EQ(nested.elements[2].str, "x");
 }
 
-TEST(RedisClient, ErrorRepliesArePassedThroughNotThrown) {
+TEST_P(RedisClient, ErrorRepliesArePassedThroughNotThrown) {
   RedisServer server;
   auto client = connected_client(server.url());
   client->call({"SET", "text", "not a number"});
@@ -250,9 +345,9 @@ TEST(RedisClient, ErrorRepliesArePassedThroughNotThrown) {
   EXPECT_EQ(client->call({"PING"}).str, "PONG");
 }
 
-TEST(RedisClient, CommandBeforeStartIsNotConnected) {
+TEST_P(RedisClient, CommandBeforeStartIsNotConnected) {
   RedisServer server;
-  Client client(options_for(server.url()));
+  Client client(options_for(server.url()), io());
   EXPECT_FALSE(client.connected());
   Outcome out = run(client, {"PING"});
   ASSERT_TRUE(out.answered);
@@ -261,7 +356,7 @@ TEST(RedisClient, CommandBeforeStartIsNotConnected) {
   EXPECT_FALSE(client.wait_connected(50ms));
 }
 
-TEST(RedisClient, CallOnTheIoThreadThrowsLogicError) {
+TEST_P(RedisClient, CallOnTheIoThreadThrowsLogicError) {
   RedisServer server;
   auto client = connected_client(server.url());
   std::promise<std::string> seen;
@@ -280,7 +375,49 @@ TEST(RedisClient, CallOnTheIoThreadThrowsLogicError) {
   EXPECT_EQ(result.get(), "logic_error");
 }
 
-TEST(RedisClient, UnixSocketWithDb) {
+TEST_P(RedisClient, CallFromAnyHandlerOfTheIoContextThrowsLogicError) {
+  // Not only the strand: with one io thread, any handler of that io_context waiting for the
+  // strand would wait for itself.
+  RedisServer server;
+  auto client = connected_client(server.url());
+  std::promise<std::string> seen;
+  auto result = seen.get_future();
+  auto try_call = [&] {
+    try {
+      client->call({"PING"});
+      seen.set_value("returned");
+    } catch (const std::logic_error&) {
+      seen.set_value("logic_error");
+    } catch (...) {
+      seen.set_value("other exception");
+    }
+  };
+  if (io() != nullptr) {
+    boost::asio::post(*io(), try_call);  // a plain handler, not on the client's strand
+  } else {
+    client->post(try_call);
+  }
+  ASSERT_EQ(result.wait_for(10s), std::future_status::ready);
+  EXPECT_EQ(result.get(), "logic_error");
+  EXPECT_EQ(client->call({"PING"}).str, "PONG");  // from this thread it works
+}
+
+TEST_P(RedisClient, OnTheDaemonsIoContextItStartsNoThreadOfItsOwn) {
+  RedisServer server;  // a numeric address: no resolver thread either
+  const auto before = thread_count();
+  auto client = connected_client(server.url());
+  EXPECT_EQ(client->call({"PING"}).str, "PONG");
+  const auto with_client = thread_count();
+  if (io() != nullptr) {
+    EXPECT_EQ(with_client, before);
+  } else {
+    EXPECT_EQ(with_client, before + 1);  // "slwd-redis"
+  }
+  client.reset();
+  EXPECT_EQ(thread_count(), before);
+}
+
+TEST_P(RedisClient, UnixSocketWithDb) {
   RedisServer server;
   auto over_unix = connected_client(server.unix_url(3));
   EXPECT_EQ(over_unix->call({"SET", "where", "unix"}).str, "OK");
@@ -292,7 +429,7 @@ TEST(RedisClient, UnixSocketWithDb) {
 
 // ---- pipelining --------------------------------------------------------------------------------
 
-TEST(RedisClient, PipelinesTenThousandCommandsFromSeveralThreadsInOrderPerCaller) {
+TEST_P(RedisClient, PipelinesTenThousandCommandsFromSeveralThreadsInOrderPerCaller) {
   RedisServer server;
   auto client = connected_client(server.url(), 10s);
   constexpr int kThreads = 4;
@@ -351,7 +488,7 @@ TEST(RedisClient, PipelinesTenThousandCommandsFromSeveralThreadsInOrderPerCaller
 
 // ---- AUTH and SELECT ---------------------------------------------------------------------------
 
-TEST(RedisClient, AuthenticatesWithPasswordAndWithUsername) {
+TEST_P(RedisClient, AuthenticatesWithPasswordAndWithUsername) {
   RedisServer server({"--requirepass", "s3cr%t@"});
   auto port = std::to_string(server.port());
   auto plain = connected_client("redis://:s3cr%25t%40@127.0.0.1:" + port);
@@ -360,9 +497,10 @@ TEST(RedisClient, AuthenticatesWithPasswordAndWithUsername) {
   EXPECT_EQ(with_user->call({"SET", "a", "b"}).str, "OK");
 }
 
-TEST(RedisClient, WrongPasswordIsAClearErrorThatHidesThePassword) {
+TEST_P(RedisClient, WrongPasswordIsAClearErrorThatHidesThePassword) {
   RedisServer server({"--requirepass", "right-pass"});
-  Client client(options_for("redis://:wrong-pass@127.0.0.1:" + std::to_string(server.port())));
+  Client client(options_for("redis://:wrong-pass@127.0.0.1:" + std::to_string(server.port())),
+                io());
   client.start();
   EXPECT_FALSE(client.wait_connected(500ms));
   EXPECT_FALSE(client.connected());
@@ -384,9 +522,9 @@ TEST(RedisClient, WrongPasswordIsAClearErrorThatHidesThePassword) {
   EXPECT_EQ(message.find("wrong-pass"), std::string::npos) << message;
 }
 
-TEST(RedisClient, MissingPasswordIsAClearError) {
+TEST_P(RedisClient, MissingPasswordIsAClearError) {
   RedisServer server({"--requirepass", "right-pass"});
-  Client client(options_for(server.url()));
+  Client client(options_for(server.url()), io());
   client.start();
   EXPECT_FALSE(client.wait_connected(500ms));
   std::string message;
@@ -400,7 +538,7 @@ TEST(RedisClient, MissingPasswordIsAClearError) {
   })) << message;
 }
 
-TEST(RedisClient, SelectIsolatesDatabases) {
+TEST_P(RedisClient, SelectIsolatesDatabases) {
   RedisServer server;
   auto db1 = connected_client(server.url(1));
   auto db2 = connected_client(server.url(2));
@@ -414,10 +552,10 @@ TEST(RedisClient, SelectIsolatesDatabases) {
 
 // ---- failures ----------------------------------------------------------------------------------
 
-TEST(RedisClient, RetriesUntilTheServerComesUp) {
+TEST_P(RedisClient, RetriesUntilTheServerComesUp) {
   RedisServer server;
   server.stop();
-  Client client(options_for(server.url(), 2s, 300ms));
+  Client client(options_for(server.url(), 2s, 300ms), io());
   client.start();
   EXPECT_FALSE(client.wait_connected(200ms));
   Outcome out = run(client, {"PING"});
@@ -438,7 +576,7 @@ TEST(RedisClient, RetriesUntilTheServerComesUp) {
   EXPECT_EQ(client.call({"PING"}).str, "PONG");
 }
 
-TEST(RedisClient, ServerKilledThenRestartedReconnectsTheSameClient) {
+TEST_P(RedisClient, ServerKilledThenRestartedReconnectsTheSameClient) {
   RedisServer server;
   auto client = connected_client(server.url(), 10s);
   auto observer = connected_client(server.url());
@@ -468,7 +606,7 @@ TEST(RedisClient, ServerKilledThenRestartedReconnectsTheSameClient) {
   EXPECT_EQ(client->call({"GET", "after"}).str, "restart");
 }
 
-TEST(RedisClient, HungServerTimesOutThenRecoversAfterResume) {
+TEST_P(RedisClient, HungServerTimesOutThenRecoversAfterResume) {
   RedisServer server;
   constexpr milliseconds kCommandTimeout = 300ms;
   auto client = connected_client(server.url(), kCommandTimeout, 300ms);
@@ -515,7 +653,7 @@ TEST(RedisClient, HungServerTimesOutThenRecoversAfterResume) {
   EXPECT_EQ(callbacks.load(), kInFlight);
 }
 
-TEST(RedisClient, DestructorWithCommandsInFlightRunsEveryCallbackOnce) {
+TEST_P(RedisClient, DestructorWithCommandsInFlightRunsEveryCallbackOnce) {
   RedisServer server;
   auto client = connected_client(server.url(), 10s);
   server.pause();
@@ -538,7 +676,7 @@ TEST(RedisClient, DestructorWithCommandsInFlightRunsEveryCallbackOnce) {
   server.resume();
 }
 
-TEST(RedisClient, CanBeDestroyedFromItsOwnCallback) {
+TEST_P(RedisClient, CanBeDestroyedFromItsOwnCallback) {
   RedisServer server;
   auto client = connected_client(server.url());
   std::promise<void> done;
@@ -552,7 +690,7 @@ TEST(RedisClient, CanBeDestroyedFromItsOwnCallback) {
 
 // ---- encoded commands and posted tasks --------------------------------------------------------
 
-TEST(RedisClient, EncodedCommandsAreSentAsIs) {
+TEST_P(RedisClient, EncodedCommandsAreSentAsIs) {
   RedisServer server;
   auto client = connected_client(server.url());
   const std::string value("\0\r\n$3\r\n*", 8);  // would break a pipeline if not length-prefixed
@@ -573,7 +711,7 @@ TEST(RedisClient, EncodedCommandsAreSentAsIs) {
   EXPECT_EQ(got.reply->str, value);
 }
 
-TEST(RedisClient, SendTimesOutCountingFromTheCallersSince) {
+TEST_P(RedisClient, SendTimesOutCountingFromTheCallersSince) {
   RedisServer server;
   auto client = connected_client(server.url(), 500ms);
   // Taken on 400 ms ago: 100 ms of the 500 ms command_timeout are left, not 500.
@@ -597,38 +735,57 @@ TEST(RedisClient, SendTimesOutCountingFromTheCallersSince) {
   EXPECT_LT(outcome.elapsed, 400ms);
 }
 
-TEST(RedisClient, PostedTasksRunOnceEachOnTheIoThreadInOrder) {
+TEST_P(RedisClient, PostedTasksRunOnceEachOnTheStrandInOrderNeverBesideACallback) {
   RedisServer server;
   auto client = connected_client(server.url());
-  // The io thread is where command callbacks run: learn its id from one.
-  std::promise<std::thread::id> io_thread;
-  client->command({"PING"}, [&](std::optional<Reply>, std::string) {
-    io_thread.set_value(std::this_thread::get_id());
-  });
-  const auto io_id = io_thread.get_future().get();
+  const auto allowed = client_threads(*client);
 
   constexpr int kThreads = 4;
   constexpr int kPerThread = 500;
+  // Tasks and command callbacks share the strand: `inside` never exceeds one.
+  std::atomic<int> inside{0};
+  std::atomic<int> overlaps{0};
+  auto enter = [&] {
+    if (++inside != 1) ++overlaps;
+    std::this_thread::yield();  // widens the window another handler would overlap in
+  };
+  auto leave = [&] { --inside; };
   std::mutex mutex;
   std::vector<std::vector<int>> seen(kThreads);
   std::atomic<int> off_thread{0};
   std::atomic<int> ran{0};
+  std::atomic<int> answered{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
         client->post([&, t, i] {
-          if (std::this_thread::get_id() != io_id) ++off_thread;
-          std::lock_guard lock(mutex);
-          seen[t].push_back(i);
+          enter();
+          if (!allowed.contains(std::this_thread::get_id())) ++off_thread;
+          {
+            std::lock_guard lock(mutex);
+            seen[t].push_back(i);
+          }
           ++ran;
+          leave();
         });
+        if (i % 10 == 0) {
+          client->command({"PING"}, [&](std::optional<Reply>, std::string) {
+            enter();
+            if (!allowed.contains(std::this_thread::get_id())) ++off_thread;
+            ++answered;
+            leave();
+          });
+        }
       }
     });
   }
   for (auto& thread : threads) thread.join();
-  ASSERT_TRUE(eventually([&] { return ran.load() == kThreads * kPerThread; }));
+  ASSERT_TRUE(eventually([&] {
+    return ran.load() == kThreads * kPerThread && answered.load() == kThreads * kPerThread / 10;
+  }));
   EXPECT_EQ(off_thread.load(), 0);
+  EXPECT_EQ(overlaps.load(), 0);
   std::lock_guard lock(mutex);
   for (int t = 0; t < kThreads; ++t) {
     ASSERT_EQ(seen[t].size(), static_cast<std::size_t>(kPerThread));
@@ -636,7 +793,7 @@ TEST(RedisClient, PostedTasksRunOnceEachOnTheIoThreadInOrder) {
   }
 }
 
-TEST(RedisClient, TaskPostedBeforeDestructionRunsBeforeTheDestructorReturns) {
+TEST_P(RedisClient, TaskPostedBeforeDestructionRunsBeforeTheDestructorReturns) {
   RedisServer server;
   auto client = connected_client(server.url());
   std::atomic<bool> ran{false};
@@ -654,7 +811,51 @@ TEST(RedisClient, TaskPostedBeforeDestructionRunsBeforeTheDestructorReturns) {
   EXPECT_EQ(answers.load(), 1);
 }
 
-TEST(RedisClient, DestructorWhileReconnectingIsPrompt) {
+TEST_P(RedisClient, StopAnswersEverythingOnceAndLaterCommandsAreDisconnected) {
+  RedisServer server;
+  auto client = connected_client(server.url(), 10s);
+  server.pause();
+  constexpr int kCommands = 50;
+  std::vector<std::atomic<int>> calls(kCommands);
+  std::atomic<int> not_disconnected{0};
+  for (int i = 0; i < kCommands; ++i) {
+    client->command({"SET", "k" + std::to_string(i), "v"},
+                    [&, i](std::optional<Reply> reply, std::string error) {
+                      ++calls[i];
+                      if (reply || error != "disconnected") ++not_disconnected;
+                    });
+  }
+  client->stop();
+  for (int i = 0; i < kCommands; ++i) EXPECT_EQ(calls[i].load(), 1) << "command " << i;
+  EXPECT_EQ(not_disconnected.load(), 0);
+  EXPECT_FALSE(client->connected());
+  server.resume();
+
+  // Stopped for good: no reconnection, and commands complete at once.
+  Outcome later = run(*client, {"PING"});
+  ASSERT_TRUE(later.answered);
+  EXPECT_EQ(later.error, "disconnected");
+  EXPECT_FALSE(client->wait_connected(300ms));
+  client->stop();  // idempotent
+}
+
+TEST_P(RedisClient, StoppedClientIsDestroyedAfterTheIoThreadsEnded) {
+  // serve's order: the store stops its client while the io threads run, the io threads end,
+  // and only then is the store (and its client) destroyed.
+  if (io() == nullptr) GTEST_SKIP() << "only a client on the daemon's io_context";
+  RedisServer server;
+  auto client = connected_client(server.url());
+  EXPECT_EQ(client->call({"PING"}).str, "PONG");
+  client->stop();
+  work_.reset();
+  for (auto& thread : io_threads_) thread.join();
+  io_threads_.clear();
+  auto start = Clock::now();
+  client.reset();
+  EXPECT_LT(Clock::now() - start, 1s);
+}
+
+TEST_P(RedisClient, DestructorWhileReconnectingIsPrompt) {
   RedisServer server;
   auto client = connected_client(server.url(), 2s, 300ms);
   server.kill9();
