@@ -1,13 +1,12 @@
 // Verification of X-Smartlead-Signature (SPEC §4 row 6).
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/sha.h>
 
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "hmac.hpp"
 #include "slwd/security/signature.hpp"
 
 namespace slwd::security {
@@ -43,14 +42,6 @@ bool decode_digest(std::string_view hex, unsigned char* out) noexcept {
     out[i] = static_cast<unsigned char>((hi << 4) | lo);
   }
   return true;
-}
-
-bool hmac_sha256(std::string_view key, std::string_view data, unsigned char* out) noexcept {
-  unsigned int len = 0;
-  const auto* in = reinterpret_cast<const unsigned char*>(data.data());
-  return HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), in, data.size(), out, &len) !=
-             nullptr &&
-         len == SHA256_DIGEST_LENGTH;
 }
 
 }  // namespace

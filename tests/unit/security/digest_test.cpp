@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "slwd/security/signature.hpp"
 
@@ -38,6 +40,31 @@ TEST(HmacSha256, Rfc4231Vectors) {
        "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2"},
   };
   for (const auto& v : vectors) EXPECT_EQ(hmac_sha256_hex(v.key, v.data), v.hex) << v.data;
+}
+
+// Each thread re-keys one HMAC context for every call (src/security/hmac.cpp): a key must never
+// leak into the next call, whichever key (short, block-sized, longer than a block, empty) came
+// before, and threads must not share it.
+TEST(HmacSha256, ReKeyedContextGivesEveryKeyItsOwnDigestOnEveryThread) {
+  const std::string long_key = repeat('\xaa', 131);
+  const char* long_hex = "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54";
+  const char* jefe_hex = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+  const char* empty_hex = "fd7adb152c05ef80dccf50a1fa4c05d5a3ec6da95575fc312ae7c5d091836351";
+  auto check = [&](int rounds, int* failures) {
+    for (int i = 0; i < rounds; ++i) {
+      if (hmac_sha256_hex(long_key, "Test Using Larger Than Block-Size Key - Hash Key First") !=
+          long_hex) {
+        ++*failures;
+      }
+      if (hmac_sha256_hex("Jefe", "what do ya want for nothing?") != jefe_hex) ++*failures;
+      if (hmac_sha256_hex("", "abc") != empty_hex) ++*failures;
+    }
+  };
+  std::vector<int> failures(4, 0);
+  std::vector<std::thread> threads;
+  for (auto& f : failures) threads.emplace_back(check, 500, &f);
+  for (auto& t : threads) t.join();
+  for (int f : failures) EXPECT_EQ(f, 0);
 }
 
 TEST(HmacSha256, EmptyKeyAndBody) {
