@@ -39,7 +39,7 @@ std::optional<TypeName> find_type_name(const element& root) {
   return std::nullopt;
 }
 
-Event build_event(const element& root, const TypeName& type) {
+Event build_event(const element& root, const TypeName& type, Extraction extraction) {
   std::optional<element> envelope_data;
   if (type.from_type_key) {
     envelope_data = last_member(root, "data");
@@ -55,13 +55,13 @@ Event build_event(const element& root, const TypeName& type) {
   if (const auto secret = last_member_string(root, "secret_key")) {
     event.common.secret_key = std::string(*secret);
   }
-  if (canonical) event.detail = extract_detail(*canonical, in);
+  if (canonical && extraction == Extraction::full) event.detail = extract_detail(*canonical, in);
   return event;
 }
 
 }  // namespace
 
-ParseResult parse_event(std::string_view body) {
+ParseResult parse_event(std::string_view body, Extraction extraction) {
   try {
     const JsonBody json = parse_json_body(body);
     if (!json.error.empty()) return failure(json.error);
@@ -70,7 +70,7 @@ ParseResult parse_event(std::string_view body) {
     if (!type) return failure("no event type");
 
     ParseResult result;
-    result.event = build_event(json.root, *type);
+    result.event = build_event(json.root, *type, extraction);
     return result;
   } catch (const std::bad_alloc&) {
     return failure("too large to parse");

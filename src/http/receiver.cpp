@@ -123,13 +123,15 @@ bool matches_any_secret(std::string_view key, const std::vector<std::string>& se
 }
 
 // Row 6. May fill `parsed` (the body-key path needs the body), so that row 7 reuses the parse.
+// Ingest reads only Common (routing, the body's secret_key): handlers parse the typed detail
+// themselves when they deliver.
 bool authentic(const config::EndpointConfig& endpoint, const RequestHead& head,
                std::string_view body, std::optional<events::ParseResult>& parsed) {
   // A header that is present is the whole story, even when empty or wrong: a body key cannot
   // rescue a bad signature.
   if (head.signature) return security::signature_matches(*head.signature, body, endpoint.secrets);
   if (!endpoint.accept_body_secret_key) return false;
-  parsed = events::parse_event(body);
+  parsed = events::parse_event(body, events::Extraction::common_only);
   if (parsed->event) {
     const auto& key = parsed->event->common.secret_key;
     return key && matches_any_secret(*key, endpoint.secrets);
@@ -181,7 +183,7 @@ Decision Receiver::decide(const RequestHead& head, std::string body, std::int64_
   if (endpoint->require_signature && !authentic(*endpoint, head, body, parsed)) {
     return responses::invalid_signature();
   }
-  if (!parsed) parsed = events::parse_event(body);
+  if (!parsed) parsed = events::parse_event(body, events::Extraction::common_only);
 
   if (!parsed->event) {
     store::QuarantineItem item;

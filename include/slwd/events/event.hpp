@@ -33,9 +33,16 @@ std::optional<std::string_view> canonical_event_type(std::string_view name);
 struct Event;  // defined below: a typed struct per type + unknown
 
 struct ParseResult;
+// What parse_event extracts after the (always complete and strict) parse.
+enum class Extraction {
+  full,         // Common and the typed detail
+  common_only,  // Common only (detail stays UnknownEvent): what ingest needs to route and
+                // authenticate, without the per-type fields only handlers read
+};
 // Strict RFC 8259 parse of a top-level object (nesting <= 64), then typed extraction.
-// On failure ParseResult::error holds the <reason> of "invalid payload: <reason>".
-ParseResult parse_event(std::string_view body);
+// On failure ParseResult::error holds the <reason> of "invalid payload: <reason>"; the verdict
+// and the reason do not depend on `extraction`.
+ParseResult parse_event(std::string_view body, Extraction extraction = Extraction::full);
 
 // A built-in sample body for a canonical type (used by `send --event`); nullopt if unknown.
 std::optional<std::string> sample_body(std::string_view event_type);
