@@ -1,5 +1,6 @@
 #include "session.hpp"
 
+#include <boost/asio/defer.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/error.hpp>
@@ -329,8 +330,11 @@ void Session<Stream>::await_store(std::function<void(std::function<void(Response
     if (!ec) finish(responses::unavailable());
   });
   start([self, finish](Response response) {
-    // called on a store thread: hop onto the session's strand
-    net::post(self->stream_.get_executor(), [finish, response = std::move(response)]() mutable {
+    // Called on a store thread or (Redis) on an io thread: hop onto the session's strand. defer,
+    // not post: on an io thread the answer then runs on this thread once the current handler
+    // (the store's, answering a whole batch) returns, instead of waking another io thread per
+    // answer; from a store thread it is a post.
+    net::defer(self->stream_.get_executor(), [finish, response = std::move(response)]() mutable {
       finish(std::move(response));
     });
   });

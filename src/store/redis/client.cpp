@@ -37,6 +37,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/defer.hpp>
 #include <boost/asio/post.hpp>
 #include <cctype>
 #include <condition_variable>
@@ -549,14 +550,17 @@ void Client::send(Command command, Callback callback, Clock::time_point since) {
   // The deadline counts from the call (or the caller's `since`), not from when the strand gets
   // to it.
   auto deadline = since + impl_->options_.command_timeout;
-  asio::post(impl_->strand_, [impl = impl_, command = std::move(command),
-                              callback = std::move(callback), deadline]() mutable {
+  // defer, not post: from an io thread the strand's turn goes on this thread's own queue, run
+  // right after the current handler, instead of waking another thread (a futex round trip per
+  // command); from any other thread it is a post.
+  asio::defer(impl_->strand_, [impl = impl_, command = std::move(command),
+                               callback = std::move(callback), deadline]() mutable {
     impl->issue(std::move(command), std::move(callback), deadline);
   });
 }
 
 void Client::post(std::function<void()> task) {
-  asio::post(impl_->strand_, [task = std::move(task)] {
+  asio::defer(impl_->strand_, [task = std::move(task)] {  // defer: as in send()
     // Like a command callback: nothing may unwind through the io loop.
     try {
       task();
