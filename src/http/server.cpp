@@ -51,7 +51,9 @@ void ServerState::do_accept() {
     accept_paused = true;  // resumed by session_closed
     return;
   }
-  acceptor.async_accept(net::make_strand(ioc), [self = shared_self.lock()](
+  net::io_context& session_io = *session_contexts[next_session_context];
+  next_session_context = (next_session_context + 1) % session_contexts.size();
+  acceptor.async_accept(net::make_strand(session_io), [self = shared_self.lock()](
                                                       boost::system::error_code ec,
                                                       tcp::socket socket) {
     if (ec) {
@@ -101,7 +103,14 @@ void ServerState::session_closed(SessionBase* s) {
 
 PublicServer::PublicServer(net::io_context& ioc, std::shared_ptr<const Receiver> receiver,
                            store::Store& store, ops::Metrics* metrics)
-    : state_(std::make_shared<ServerState>(ioc, std::move(receiver), store)) {
+    : PublicServer(ioc, {&ioc}, std::move(receiver), store, metrics) {}
+
+PublicServer::PublicServer(net::io_context& ioc, std::vector<net::io_context*> session_contexts,
+                           std::shared_ptr<const Receiver> receiver, store::Store& store,
+                           ops::Metrics* metrics) {
+  if (session_contexts.empty()) session_contexts.push_back(&ioc);
+  state_ = std::make_shared<ServerState>(ioc, std::move(session_contexts), std::move(receiver),
+                                         store);
   state_->shared_self = state_;
   if (metrics) state_->metrics = std::make_unique<ops::IngestMetrics>(*metrics, events::known_event_types());
 }

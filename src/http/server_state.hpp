@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <unordered_map>
+#include <vector>
 
 #include "slwd/http/receiver.hpp"
 #include "slwd/ops/metrics_ingest.hpp"
@@ -28,10 +29,18 @@ class SessionBase {
 };
 
 struct ServerState {
-  ServerState(boost::asio::io_context& io, std::shared_ptr<const Receiver> r, store::Store& s)
-      : ioc(io), receiver(std::move(r)), store(s), acceptor(boost::asio::make_strand(io)) {}
+  ServerState(boost::asio::io_context& io, std::vector<boost::asio::io_context*> session_ios,
+              std::shared_ptr<const Receiver> r, store::Store& s)
+      : ioc(io),
+        session_contexts(std::move(session_ios)),
+        receiver(std::move(r)),
+        store(s),
+        acceptor(boost::asio::make_strand(io)) {}
 
-  boost::asio::io_context& ioc;
+  boost::asio::io_context& ioc;  // the acceptor's, and where drain notices run
+  // Where accepted connections live, in turn (see PublicServer); never empty.
+  std::vector<boost::asio::io_context*> session_contexts;
+  std::size_t next_session_context = 0;  // guarded by the acceptor's strand
   std::atomic<std::shared_ptr<const Receiver>> receiver;
   store::Store& store;
   std::unique_ptr<ops::IngestMetrics> metrics;  // null: nothing is counted

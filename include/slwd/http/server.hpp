@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace boost::asio {
 class io_context;
@@ -29,6 +30,11 @@ class PublicServer {
   // server); null counts nothing.
   PublicServer(boost::asio::io_context& ioc, std::shared_ptr<const Receiver> receiver,
                store::Store& store, ops::Metrics* metrics = nullptr);
+  // The listener runs on `ioc`; accepted connections are spread over `session_contexts` in
+  // turn, each connection staying on one (the daemon runs one io_context per io thread).
+  PublicServer(boost::asio::io_context& ioc, std::vector<boost::asio::io_context*> session_contexts,
+               std::shared_ptr<const Receiver> receiver, store::Store& store,
+               ops::Metrics* metrics = nullptr);
   ~PublicServer();
   PublicServer(const PublicServer&) = delete;
   PublicServer& operator=(const PublicServer&) = delete;
