@@ -21,8 +21,8 @@ source "$SLWD_ROOT/scripts/deps.sh"
 # already), plus: ca-certificates (handlers verify TLS), curl (the HEALTHCHECK) and tini (PID 1:
 # forwards signals and reaps what command handlers leave behind).
 SLWD_RUNTIME_PACKAGES=(
-  libcurl4 libfmt9 libhiredis0.14 libsimdjson14 libspdlog1.10 libsqlite3-0 libssl3 libsystemd0
-  libyaml-cpp0.7
+  libcurl4 libfmt9 libhiredis0.14 libjemalloc2 libsimdjson14 libspdlog1.10 libsqlite3-0 libssl3
+  libsystemd0 libyaml-cpp0.7
   ca-certificates curl tini
 )
 SLWD_UID=10001

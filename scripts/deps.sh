@@ -6,7 +6,7 @@ set -euo pipefail
 SLWD_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libssl-dev nlohmann-json3-dev libsimdjson-dev libspdlog-dev libfmt-dev libhiredis-dev
-  libyaml-cpp-dev libsqlite3-dev libcurl4-openssl-dev libcli11-dev libgtest-dev libgmock-dev
+  libjemalloc-dev libyaml-cpp-dev libsqlite3-dev libcurl4-openssl-dev libcli11-dev libgtest-dev libgmock-dev
   libsystemd-dev
   clang libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer targets (Debian 12: clang 14)
   redis-server curl nginx openssl
