@@ -111,8 +111,10 @@ class Store {
   virtual void dead_letter(const std::string& id, const std::string& error) = 0;
   // Earliest due time of a pending entry of `handler` (for sleeping until retries are due).
   virtual std::optional<std::int64_t> next_due_ms(const std::string& handler) = 0;
-  // Called (from the store's thread) after new or replayed work was committed. Once it returns,
-  // the previous listener is not running and is never called again.
+  // Called after new or replayed work was committed: on the store's thread, or (Redis, for
+  // recorded work) on the io thread that got Redis's answer, so it must be quick and never block
+  // (the dispatcher's sets a flag and wakes a worker). Once set_work_listener() returns, the
+  // previous listener is not running and is never called again.
   virtual void set_work_listener(std::function<void()> listener) = 0;
 
   // ---- operator tools (CLI and admin port); safe while the daemon runs.

@@ -186,9 +186,10 @@ void RedisStore::Impl::notify_listener() {
   }
 }
 
-// The store thread: work signals for the dispatcher (so the client's strand, an io thread in the
-// daemon, never runs the listener), lease renewal every lease/3, trimming, and a PING while Redis is failing so
-// /readyz recovers without traffic. Only the signals run in tool mode.
+// The store thread: the work signal of a replay (the dlq tools' caller must not run the
+// listener), lease renewal every lease/3, trimming, and a PING while Redis is failing so /readyz
+// recovers without traffic. Only the signals run in tool mode. (Recorded work notifies the
+// listener directly from the strand that got Redis's answer: store_record.cpp.)
 void RedisStore::Impl::run() {
   const bool daemon = mode_ == OpenMode::daemon;
   const auto renew_every = std::chrono::milliseconds(std::max<std::int64_t>(1, lease_ms_ / 3));

@@ -163,8 +163,8 @@ struct RedisStore::Impl {
 
   // ---- the store thread
   void run();
-  void signal_work();
-  void notify_listener();
+  void signal_work();      // the store thread calls the listener soon
+  void notify_listener();  // calls it now, on this thread
   void throw_if_stopped() const;
 
   const config::StoreConfig config_;
