@@ -8,16 +8,13 @@
 #include <variant>
 #include <vector>
 
+#include "parse_ok.hpp"
 #include "slwd/events/event.hpp"
 
 namespace slwd::events {
 namespace {
 
-Event parse_ok(std::string_view body) {
-  ParseResult r = parse_event(body);
-  EXPECT_TRUE(r.event.has_value()) << body << ": " << r.error;
-  return r.event ? *r.event : Event{};
-}
+using testing::parse_ok;
 
 std::string reason(std::string_view body) {
   ParseResult r = parse_event(body);

@@ -4,16 +4,13 @@
 #include <string>
 #include <variant>
 
+#include "parse_ok.hpp"
 #include "slwd/events/event.hpp"
 
 namespace slwd::events {
 namespace {
 
-Event parse_ok(std::string_view body) {
-  ParseResult r = parse_event(body);
-  EXPECT_TRUE(r.event.has_value()) << body << ": " << r.error;
-  return r.event ? *r.event : Event{};
-}
+using testing::parse_ok;
 
 TEST(EventNames, ElevenCanonicalTypes) {
   const auto& known = known_event_types();

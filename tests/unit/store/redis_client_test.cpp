@@ -653,26 +653,41 @@ TEST_P(RedisClient, HungServerTimesOutThenRecoversAfterResume) {
   EXPECT_EQ(callbacks.load(), kInFlight);
 }
 
+// `count` SETs sent to a server that does not answer (paused): each callback counts how often it
+// ran, and whether it got anything but "disconnected".
+class UnansweredSets {
+ public:
+  UnansweredSets(Client& client, int count) : calls_(static_cast<std::size_t>(count)) {
+    for (int i = 0; i < count; ++i) {
+      client.command({"SET", "k" + std::to_string(i), "v"},
+                     [this, i](std::optional<Reply> reply, std::string error) {
+                       ++calls_[static_cast<std::size_t>(i)];
+                       if (reply || error != "disconnected") ++not_disconnected_;
+                     });
+    }
+  }
+  void expect_each_disconnected_once() const {
+    for (std::size_t i = 0; i < calls_.size(); ++i) {
+      EXPECT_EQ(calls_[i].load(), 1) << "command " << i;
+    }
+    EXPECT_EQ(not_disconnected_.load(), 0);
+  }
+
+ private:
+  std::vector<std::atomic<int>> calls_;
+  std::atomic<int> not_disconnected_{0};
+};
+
 TEST_P(RedisClient, DestructorWithCommandsInFlightRunsEveryCallbackOnce) {
   RedisServer server;
   auto client = connected_client(server.url(), 10s);
   server.pause();
 
-  constexpr int kCommands = 200;
-  std::vector<std::atomic<int>> calls(kCommands);
-  std::atomic<int> not_disconnected{0};
-  for (int i = 0; i < kCommands; ++i) {
-    client->command({"SET", "k" + std::to_string(i), "v"},
-                    [&, i](std::optional<Reply> reply, std::string error) {
-                      ++calls[i];
-                      if (reply || error != "disconnected") ++not_disconnected;
-                    });
-  }
+  UnansweredSets sets(*client, 200);
   auto start = Clock::now();
   client.reset();
   EXPECT_LT(Clock::now() - start, 1s);
-  for (int i = 0; i < kCommands; ++i) EXPECT_EQ(calls[i].load(), 1) << "command " << i;
-  EXPECT_EQ(not_disconnected.load(), 0);
+  sets.expect_each_disconnected_once();
   server.resume();
 }
 
@@ -815,19 +830,9 @@ TEST_P(RedisClient, StopAnswersEverythingOnceAndLaterCommandsAreDisconnected) {
   RedisServer server;
   auto client = connected_client(server.url(), 10s);
   server.pause();
-  constexpr int kCommands = 50;
-  std::vector<std::atomic<int>> calls(kCommands);
-  std::atomic<int> not_disconnected{0};
-  for (int i = 0; i < kCommands; ++i) {
-    client->command({"SET", "k" + std::to_string(i), "v"},
-                    [&, i](std::optional<Reply> reply, std::string error) {
-                      ++calls[i];
-                      if (reply || error != "disconnected") ++not_disconnected;
-                    });
-  }
+  UnansweredSets sets(*client, 50);
   client->stop();
-  for (int i = 0; i < kCommands; ++i) EXPECT_EQ(calls[i].load(), 1) << "command " << i;
-  EXPECT_EQ(not_disconnected.load(), 0);
+  sets.expect_each_disconnected_once();
   EXPECT_FALSE(client->connected());
   server.resume();
 
