@@ -1,6 +1,7 @@
 #pragma once
 // The shared store for several replicas (SPEC §9, DESIGN §3 "Redis notes"): every state change
-// is one Lua script on one pipelined connection. Events go into a stream with a consumer group
+// that touches more than one key is one Lua script, on one pipelined connection (a claim's new
+// entries are a plain XREADGROUP). Events go into a stream with a consumer group
 // per handler; retries, dead letters and quarantine live beside it (key layout:
 // src/store/redis/scripts.hpp). A store thread renews the leases of work this process is still
 // attempting, trims the stream behind what every group has finished, and probes Redis while it

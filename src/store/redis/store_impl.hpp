@@ -112,7 +112,7 @@ struct RedisStore::Impl {
   Impl(const config::StoreConfig& config, OpenMode mode, NowMs now, RedisStoreOptions options,
        redis::RedisUrl url);
 
-  // ---- Redis access (never from the client's own io thread)
+  // ---- Redis access (never from a thread that runs the client's strand)
   // Blocking; throws redis::Unavailable when Redis did not answer. Error replies are returned.
   redis::Reply call(std::vector<std::string> args);
   // EVALSHA, again as EVAL when Redis lost its script cache (restart, SCRIPT FLUSH).
@@ -132,11 +132,11 @@ struct RedisStore::Impl {
   bool admit();
   void release(std::size_t count = 1);
 
-  // ---- ingest batching (store_record.cpp): records queue here until the client's io thread
+  // ---- ingest batching (store_record.cpp): records queue here until the client's strand
   // takes them all, so records that arrive while it is busy go out as one script call.
   RecordRequest encode_record(const Delivery& delivery, RecordCallback done) const;
   void enqueue_record(RecordRequest request);
-  void flush_records();  // client io thread
+  void flush_records();  // client strand
   void send_records(std::shared_ptr<const RecordBatch> batch,
                     std::chrono::steady_clock::time_point since, bool full_script);
   void answer_records(const RecordBatch& batch, const std::optional<redis::Reply>& reply,

@@ -1,9 +1,9 @@
 // Ingest (SPEC §4 rows 8-10): records are batched into one record-script call per turn of the
-// client's io loop. The first record to arrive while nothing is queued posts a flush to the
-// client's io thread; records arriving before that flush runs (from any io thread) join the same
+// client's strand. The first record to arrive while nothing is queued posts a flush to the
+// client's strand; records arriving before that flush runs (from any io thread) join the same
 // batch. So an idle daemon sends each record at once, alone, and a busy one sends fewer, larger
-// calls exactly when the per-call cost matters. Every record is answered from the client's io
-// thread when Redis answered its batch or, at the latest, command_timeout after it was queued
+// calls exactly when the per-call cost matters. Every record is answered on the client's strand
+// when Redis answered its batch or, at the latest, command_timeout after it was queued
 // (-> unavailable -> 503).
 #include <algorithm>
 
@@ -32,7 +32,7 @@ std::string join_handlers(const std::vector<std::string>& handlers) {
 }  // namespace
 
 // On the recording (io) thread: the delivery is encoded, and its strings freed, where they were
-// made, and the client's single io thread only splices the parts together.
+// made, and the client's strand only splices the parts together.
 RecordRequest RedisStore::Impl::encode_record(const Delivery& d, RecordCallback done) const {
   RecordRequest request;
   const bool body_key = config_.dedupe_body && !d.body_sha256.empty();
