@@ -179,6 +179,19 @@ std::size_t thread_count() {
   return count;
 }
 
+// What Client::call() does on the calling thread: "returned", "logic_error" (refused: it
+// would wait for itself) or "other exception".
+std::string blocking_call_outcome(Client& client) {
+  try {
+    client.call({"PING"});
+    return "returned";
+  } catch (const std::logic_error&) {
+    return "logic_error";
+  } catch (...) {
+    return "other exception";
+  }
+}
+
 enum class Runs { private_thread, daemon_io };
 
 std::string runs_name(const ::testing::TestParamInfo<Runs>& info) {
@@ -362,14 +375,7 @@ TEST_P(RedisClient, CallOnTheIoThreadThrowsLogicError) {
   std::promise<std::string> seen;
   auto result = seen.get_future();
   client->command({"PING"}, [&](std::optional<Reply>, std::string) {
-    try {
-      client->call({"PING"});
-      seen.set_value("returned");
-    } catch (const std::logic_error&) {
-      seen.set_value("logic_error");
-    } catch (...) {
-      seen.set_value("other exception");
-    }
+    seen.set_value(blocking_call_outcome(*client));
   });
   ASSERT_EQ(result.wait_for(10s), std::future_status::ready);
   EXPECT_EQ(result.get(), "logic_error");
@@ -382,16 +388,7 @@ TEST_P(RedisClient, CallFromAnyHandlerOfTheIoContextThrowsLogicError) {
   auto client = connected_client(server.url());
   std::promise<std::string> seen;
   auto result = seen.get_future();
-  auto try_call = [&] {
-    try {
-      client->call({"PING"});
-      seen.set_value("returned");
-    } catch (const std::logic_error&) {
-      seen.set_value("logic_error");
-    } catch (...) {
-      seen.set_value("other exception");
-    }
-  };
+  auto try_call = [&] { seen.set_value(blocking_call_outcome(*client)); };
   if (io() != nullptr) {
     boost::asio::post(*io(), try_call);  // a plain handler, not on the client's strand
   } else {
