@@ -23,26 +23,12 @@ using namespace std::chrono_literals;
 using slwd::test::RedisServer;
 
 config::StoreConfig claim_config(const std::string& url, std::chrono::milliseconds lease = 30s) {
-  config::StoreConfig cfg;
-  cfg.type = config::StoreType::redis;
-  cfg.redis.url = url;
-  cfg.redis.key_prefix = "t:";
-  cfg.redis.connect_timeout = 5s;
-  cfg.redis.command_timeout = 2s;
-  cfg.redis.lease = lease;
-  cfg.dedupe_ttl = 24h;
-  return cfg;
+  return redis_store_config(url, lease);
 }
 
 std::multiset<std::string> delivery_ids(const std::vector<WorkItem>& items) {
   std::multiset<std::string> ids;
   for (const auto& item : items) ids.insert(item.delivery_id);
-  return ids;
-}
-
-std::vector<std::string> ids_of(const std::vector<WorkItem>& items) {
-  std::vector<std::string> ids;
-  for (const auto& item : items) ids.push_back(item.id);
   return ids;
 }
 

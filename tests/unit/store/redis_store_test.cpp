@@ -30,22 +30,7 @@ using SteadyClock = std::chrono::steady_clock;
 
 config::StoreConfig redis_config(const RedisServer& server, std::chrono::milliseconds lease = 1s,
                                  std::chrono::milliseconds ttl = 24h, bool dedupe_body = true) {
-  config::StoreConfig cfg;
-  cfg.type = config::StoreType::redis;
-  cfg.redis.url = server.url();
-  cfg.redis.key_prefix = "t:";
-  cfg.redis.connect_timeout = 5s;
-  cfg.redis.command_timeout = 2s;
-  cfg.redis.lease = lease;
-  cfg.dedupe_ttl = ttl;
-  cfg.dedupe_body = dedupe_body;
-  return cfg;
-}
-
-std::vector<std::string> ids_of(const std::vector<WorkItem>& items) {
-  std::vector<std::string> ids;
-  for (const auto& item : items) ids.push_back(item.id);
-  return ids;
+  return redis_store_config(server.url(), lease, ttl, dedupe_body);
 }
 
 std::vector<std::string> delivery_ids(const std::vector<WorkItem>& items) {

@@ -15,12 +15,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::vector<std::string> ids_of(const std::vector<WorkItem>& items) {
-  std::vector<std::string> ids;
-  for (const auto& item : items) ids.push_back(item.id);
-  return ids;
-}
-
 TEST(SqliteOutbox, ClaimsOldestFirstWithEventFieldsAndCompletes) {
   TempDir dir;
   FakeClock clock;

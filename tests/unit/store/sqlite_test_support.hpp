@@ -52,11 +52,35 @@ class FakeClock {
   std::shared_ptr<std::atomic<std::int64_t>> t_ = std::make_shared<std::atomic<std::int64_t>>(kT0);
 };
 
+// The ids of claimed work, in claim order.
+inline std::vector<std::string> ids_of(const std::vector<WorkItem>& items) {
+  std::vector<std::string> ids;
+  for (const auto& item : items) ids.push_back(item.id);
+  return ids;
+}
+
 inline config::StoreConfig store_config(const std::filesystem::path& dir, bool dedupe_body = true,
                                         std::chrono::milliseconds ttl = std::chrono::hours(24)) {
   config::StoreConfig cfg;
   cfg.type = config::StoreType::sqlite;
   cfg.sqlite.path = (dir / "data" / "store.db").string();
+  cfg.dedupe_ttl = ttl;
+  cfg.dedupe_body = dedupe_body;
+  return cfg;
+}
+
+// A Redis store config for the tests: prefix "t:", generous connect and command timeouts.
+inline config::StoreConfig redis_store_config(const std::string& url,
+                                              std::chrono::milliseconds lease,
+                                              std::chrono::milliseconds ttl = std::chrono::hours(24),
+                                              bool dedupe_body = true) {
+  config::StoreConfig cfg;
+  cfg.type = config::StoreType::redis;
+  cfg.redis.url = url;
+  cfg.redis.key_prefix = "t:";
+  cfg.redis.connect_timeout = std::chrono::seconds(5);
+  cfg.redis.command_timeout = std::chrono::seconds(2);
+  cfg.redis.lease = lease;
   cfg.dedupe_ttl = ttl;
   cfg.dedupe_body = dedupe_body;
   return cfg;
